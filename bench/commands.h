@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Subcommands of the ttmbench binary and the exit statuses they share. */
+#ifndef TTM_COMMANDS_H
+#define TTM_COMMANDS_H
+
+#define TTM_EXIT_OK 0
+#define TTM_EXIT_FAILURE 1 /* a check or verdict failed (regression, violated) */
+#define TTM_EXIT_USAGE 2 /* bad input: the message names the value and the fix */
+
+/* Each takes the arguments after the subcommand name, with argv[0] set to "ttmbench <name>". */
+int cmd_capabilities(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif /* TTM_COMMANDS_H */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loader library for the TOCTOU-mitigation probes: capability detection,
+ * attach configurations, BPF run-time stats, counters and the ring-buffer
+ * consumer. The runner (bench/) and the tests use only this interface.
+ */
+#ifndef TTM_LOADER_H
+#define TTM_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+#include "ttm_event.h"
+
+/* Attach configurations. */
+enum ttm_config {
+	TTM_CONFIG_NONE, /* nothing attached: the baseline */
+	TTM_CONFIG_TP, /* the five sys_enter tracepoint programs */
+	TTM_CONFIG_KPROBE, /* the five ia32 kprobe programs */
+	TTM_CONFIG_FULL, /* Falco's set: tracepoints and ia32 kprobes */
+	TTM_CONFIG_COUNT,
+};
+
+#define TTM_REASON_LEN 256
+
+/* Whether something is usable, and if not, what a human can do about it. */
+struct ttm_status {
+	bool available;
+	char reason[TTM_REASON_LEN];
+};
+
+struct ttm_syscall_caps {
+	struct ttm_status tracepoint; /* syscalls/sys_enter_<sc> */
+	bool compat_symbol; /* __ia32_compat_sys_<sc> in kallsyms */
+	bool plain_symbol; /* __ia32_sys_<sc> in kallsyms */
+	/* The ia32 kprobe program that would be attached: its kind, or -1 if none. */
+	int ia32_kind;
+	struct ttm_status ia32_kprobe; /* the chosen kprobe can attach */
+};
+
+struct ttm_capabilities {
+	char kernel_release[128];
+	struct ttm_status root; /* CAP_BPF and CAP_PERFMON, or root */
+	struct ttm_status btf; /* /sys/kernel/btf/vmlinux */
+	struct ttm_status tracefs; /* mounted (mounted by us if root and absent) */
+	char tracefs_path[128];
+	struct ttm_status kprobe; /* kprobe PMU or kprobe_events */
+	struct ttm_status fentry; /* a load test of an fentry program */
+	struct ttm_status raw_tracepoint; /* a load and attach test */
+	struct ttm_status ia32_emulation;
+	char lockdown[32]; /* "none", "integrity", "confidentiality" or "unknown" */
+	struct ttm_syscall_caps sc[TTM_SC_COUNT];
+	struct ttm_status config[TTM_CONFIG_COUNT];
+};
+
+/* Fill caps. Never fails on a missing feature: that is recorded with its reason. */
+int ttm_capabilities_detect(struct ttm_capabilities *caps, bool verbose);
+
+struct json_t;
+/* Return a new jansson object describing caps (the capabilities schema). */
+struct json_t *ttm_capabilities_to_json(const struct ttm_capabilities *caps);
+
+struct ttm_probe_opts {
+	bool verbose; /* libbpf output */
+	bool dropping_mode;
+	__u32 sampling_ratio; /* 1, 2, 4 ... 128 */
+	/* Per syscall: TTM_SC_FLAG_* bits; 0 means interesting and sampled. */
+	__u8 syscall_flags[TTM_SC_COUNT];
+	__u32 cpus_per_buffer; /* 0 means 1 */
+	__u32 buffer_bytes; /* per ring buffer, power of two; 0 means 8 MiB */
+	int consumer_cpu; /* -1: not pinned */
+};
+
+struct ttm_probe;
+
+/* Load every program whose hook exists (autoload off for the others) and start the consumer. */
+int ttm_probe_open(struct ttm_probe **out, const struct ttm_probe_opts *opts,
+		   const struct ttm_capabilities *caps);
+
+/* Detach whatever is attached, then attach the configuration's programs. */
+int ttm_probe_attach(struct ttm_probe *p, enum ttm_config config);
+int ttm_probe_detach(struct ttm_probe *p);
+
+/* Change sampling at run time. */
+int ttm_probe_set_sampling(struct ttm_probe *p, bool dropping_mode, __u32 ratio);
+
+/* Return once the consumer has read every event committed before this call. */
+int ttm_probe_drain(struct ttm_probe *p);
+
+/* Detach, stop the consumer and free everything. Safe with NULL. */
+void ttm_probe_close(struct ttm_probe *p);
+
+/* BPF run-time stats of one program (needs BPF_ENABLE_STATS to be non-zero). */
+struct ttm_prog_stats {
+	__u64 run_cnt;
+	__u64 run_time_ns;
+	__u64 recursion_misses;
+};
+int ttm_probe_prog_stats(struct ttm_probe *p, int prog_id, struct ttm_prog_stats *out);
+
+/* The program's counters, summed over CPUs. */
+int ttm_probe_counters(struct ttm_probe *p, int prog_id, struct ttm_counters *out);
+
+/* Events the consumer received from program prog_id and process tgid (0: any process). */
+__u64 ttm_probe_events(struct ttm_probe *p, int prog_id, pid_t tgid);
+
+/* Names: "openat", "openat_e", "ia32_compat_openat_e", "tp", "full" ... */
+const char *ttm_syscall_name(enum ttm_syscall sc);
+int ttm_syscall_from_name(const char *name); /* -1 if unknown */
+const char *ttm_prog_name(int prog_id);
+const char *ttm_prog_hook(int prog_id); /* "tracepoint/syscalls/sys_enter_openat" ... */
+const char *ttm_config_name(enum ttm_config config);
+int ttm_config_from_name(const char *name); /* -1 if unknown */
+bool ttm_config_has_prog(enum ttm_config config, int prog_id, const struct ttm_capabilities *caps);
+
+/* Turn on BPF run-time stats; returns an fd to close when done, or -errno. */
+int ttm_enable_bpf_stats(void);
+
+#endif /* TTM_LOADER_H */

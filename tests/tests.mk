@@ -1,0 +1,8 @@
+# `make check` runs every test area. Each area's rules live in its own
+# fragment, tests/<area>.mk, which defines the check-<area> target.
+TEST_AREAS := probes workloads bench lab
+
+.PHONY: check $(TEST_AREAS:%=check-%)
+check: $(TEST_AREAS:%=check-%)
+
+-include $(TEST_AREAS:%=tests/%.mk)
