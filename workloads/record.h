@@ -49,7 +49,7 @@ struct ttm_workload_record {
 	uint64_t ops_issued; /* syscalls of the probed kind issued, all threads */
 	uint64_t errors; /* issued calls that returned an error */
 	struct ttm_errno_count errnos[TTM_RECORD_ERRNO_SLOTS]; /* most frequent first */
-	uint64_t elapsed_ns; /* first to last op, CLOCK_MONOTONIC */
+	uint64_t elapsed_ns; /* CLOCK_MONOTONIC, start to the end of the last op or, if paced, of its slot */
 	double target_rate; /* ops/s; 0 for max */
 	double achieved_rate; /* ops/s */
 	uint64_t batches;
@@ -58,9 +58,16 @@ struct ttm_workload_record {
 	double batch_ns_per_op_p99;
 	double batch_ns_per_op_max;
 	double ns_per_op; /* elapsed_ns of the timed calls / ops_issued, pacing sleeps excluded */
+	/*
+	 * Other syscalls the generator issues per op, outside the timed calls.
+	 * The open family adds close. connect adds socket and close by the
+	 * issuing thread, and accept4 and close by the listener thread.
+	 */
+	uint32_t extra_syscalls_per_op;
+	uint32_t family; /* connect: AF_INET, AF_INET6 or AF_UNIX; 0 otherwise */
 } __attribute__((packed));
 
-#define TTM_RECORD_SIZE 216
+#define TTM_RECORD_SIZE 224
 
 _Static_assert(sizeof(struct ttm_workload_record) == TTM_RECORD_SIZE,
 	       "record layout must be identical for x86_64 and i386");
