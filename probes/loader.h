@@ -8,6 +8,7 @@
 #define TTM_LOADER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/types.h>
@@ -66,7 +67,11 @@ struct ttm_probe_opts {
 	bool verbose; /* libbpf output */
 	bool dropping_mode;
 	__u32 sampling_ratio; /* 1, 2, 4 ... 128 */
-	/* Per syscall: TTM_SC_FLAG_* bits; 0 means interesting and sampled. */
+	/*
+	 * Per syscall: TTM_SC_FLAG_* bits; 0 means interesting and sampled. Any
+	 * other value is written as given, so it must include
+	 * TTM_SC_FLAG_INTERESTING unless the filter is to drop the syscall.
+	 */
 	__u8 syscall_flags[TTM_SC_COUNT];
 	__u32 cpus_per_buffer; /* 0 means 1 */
 	__u32 buffer_bytes; /* per ring buffer, power of two; 0 means 8 MiB */
@@ -117,5 +122,66 @@ bool ttm_config_has_prog(enum ttm_config config, int prog_id, const struct ttm_c
 
 /* Turn on BPF run-time stats; returns an fd to close when done, or -errno. */
 int ttm_enable_bpf_stats(void);
+
+/*
+ * Additions beyond the first version of this interface.
+ */
+
+/*
+ * A syscall_flags value without TTM_SC_FLAG_INTERESTING, so the filter drops
+ * the syscall (0 cannot express that because it means interesting and sampled).
+ */
+#define TTM_SC_FLAGS_NOT_INTERESTING (1U << 7)
+
+/* Set one syscall's TTM_SC_FLAG_* bits at run time; 0 means interesting and sampled. */
+int ttm_probe_set_syscall_flags(struct ttm_probe *p, enum ttm_syscall sc, __u8 flags);
+
+/* Events the consumer received for one syscall, from 64-bit (ia32 false) or ia32 callers. */
+__u64 ttm_probe_syscall_events(struct ttm_probe *p, enum ttm_syscall sc, bool ia32);
+
+/* Events the consumer dropped as malformed (length fields that do not add up). */
+__u64 ttm_probe_bad_events(struct ttm_probe *p);
+
+/*
+ * Called by the consumer thread for every well-formed event, after it was
+ * counted. data/size cover the whole event, header included.
+ */
+typedef void (*ttm_event_fn)(const struct ttm_event_hdr *hdr, const void *data, size_t size,
+			     void *ctx);
+void ttm_probe_set_event_hook(struct ttm_probe *p, ttm_event_fn fn, void *ctx);
+
+/* Point *param at parameter index of an event; returns its length or -EINVAL. */
+int ttm_event_param(const void *data, size_t size, unsigned int index, const void **param);
+
+/*
+ * Load every ia32 kprobe program (compat and plain) without attaching it, to
+ * check that the verifier accepts them on a kernel where kprobes cannot attach.
+ * Returns 0 or the first load error; the programs are unloaded on return.
+ */
+int ttm_probe_verify_kprobe_programs(bool verbose);
+
+/*
+ * Command-line values. Each parser returns 0, or -EINVAL with a message in err
+ * that names the rejected value and lists the accepted ones.
+ */
+/* "openat,connect" or "all" -> selected[TTM_SC_COUNT]. */
+int ttm_parse_syscall_list(const char *arg, bool selected[TTM_SC_COUNT], char *err,
+			   size_t err_len);
+/* "none,tp,full" or "all" -> configs in the given order, no duplicates. */
+int ttm_parse_config_list(const char *arg, enum ttm_config configs[TTM_CONFIG_COUNT],
+			  int *count, char *err, size_t err_len);
+/* A power of two from 1 to TTM_SAMPLING_RATIO_MAX. */
+int ttm_parse_sampling_ratio(const char *arg, __u32 *ratio, char *err, size_t err_len);
+
+/*
+ * Pause or resume the ring-buffer consumer. While it is paused it reads
+ * nothing, so the ring buffers fill up and the programs count
+ * lost_ringbuf_full; ttm_probe_drain returns -EAGAIN instead of waiting.
+ * A pass already running when the pause is requested finishes first.
+ */
+int ttm_probe_pause_consumer(struct ttm_probe *p, bool paused);
+
+/* CPU time used so far by the consumer thread, in ns (its CLOCK_THREAD_CPUTIME_ID clock). */
+int ttm_probe_consumer_cpu_ns(struct ttm_probe *p, __u64 *ns);
 
 #endif /* TTM_LOADER_H */
