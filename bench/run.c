@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ttmbench run: attach each available configuration in turn, drive the
+ * workloads for every syscall and entry path, and write results.json,
+ * report.md and the verdict.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "bench/commands.h"
+#include "bench/hostinfo.h"
+#include "bench/run_options.h"
+#include "bench/run_workload.h"
+
+#define RESULTS_ROOT "results"
+
+struct runner {
+	struct ttm_run_options opts;
+	struct ttm_results results;
+	struct ttm_capabilities caps;
+	struct ttm_probe *probe;
+	int bpf_stats_fd;
+	char out_dir[PATH_MAX];
+	bool default_location;
+};
+
+static void on_stop_signal(int sig)
+{
+	ttm_stop_signal = sig;
+}
+
+static void install_signal_handlers(void)
+{
+	/* No SA_RESTART: waits return EINTR, and the runner stops after the current workload. */
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void progress(const struct runner *rn, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(const struct runner *rn, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rn->opts.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* mkdir -p, one level at a time. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Create the output folder and prove that a file can be written in it. */
+static int prepare_out_dir(struct runner *rn)
+{
+	char probe[PATH_MAX + 32];
+	FILE *f;
+	int err;
+
+	if (rn->opts.out_dir[0]) {
+		snprintf(rn->out_dir, sizeof(rn->out_dir), "%s", rn->opts.out_dir);
+	} else {
+		char host[64] = "host", stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gethostname(host, sizeof(host) - 1);
+		for (char *c = host; *c; c++)
+			if (*c == '/' || *c == ' ')
+				*c = '_';
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(rn->out_dir, sizeof(rn->out_dir), "%s/%s-%s", RESULTS_ROOT, stamp, host);
+		rn->default_location = true;
+	}
+
+	err = make_dirs(rn->out_dir);
+	if (err) {
+		fprintf(stderr, "ttmbench run: cannot create output folder '%s': %s; give a "
+				"writable folder with --out\n", rn->out_dir, strerror(-err));
+		return err;
+	}
+	snprintf(probe, sizeof(probe), "%s/.write-test.%d", rn->out_dir, (int)getpid());
+	f = fopen(probe, "w");
+	if (!f || fclose(f)) {
+		err = -errno;
+		fprintf(stderr, "ttmbench run: output folder '%s' is not writable: %s; give a "
+				"writable folder with --out\n", rn->out_dir, strerror(errno));
+		return err;
+	}
+	unlink(probe);
+	return 0;
+}
+
+/* The workload binary sits next to ttmbench: build/ttm-workload. */
+static int find_workload(struct ttm_run_params *p)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(p->workload, sizeof(p->workload), "%.4000s/ttm-workload", self);
+	if (access(p->workload, X_OK)) {
+		fprintf(stderr, "ttmbench run: workload binary %s not found or not executable: "
+				"build it with `make all`\n", p->workload);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "ttmbench run: pinning the runner to CPU %d failed: %s\n", cpu,
+			strerror(errno));
+}
+
+static bool config_uses_probe(int config)
+{
+	return config != TTM_CONFIG_NONE;
+}
+
+/* Fill the configuration table from the capabilities and skip what cannot attach. */
+static void resolve_configs(struct runner *rn)
+{
+	struct ttm_results *r = &rn->results;
+
+	for (int i = 0; i < r->params.nconfigs; i++) {
+		int c = r->params.configs[i];
+		struct ttm_config_info *ci = &r->configs[c];
+
+		ci->requested = true;
+		ci->available = rn->caps.config[c].available;
+		memcpy(ci->reason, rn->caps.config[c].reason, sizeof(rn->caps.config[c].reason));
+		for (int id = 0; id < TTM_TOCTOU_PROGS; id++)
+			if (ttm_config_has_prog(c, id, &rn->caps))
+				ci->progs[ci->nprogs++] = id;
+		if (!ci->available)
+			fprintf(stderr, "ttmbench run: skipping configuration %s: %s\n",
+				ttm_config_name(c), ci->reason);
+	}
+}
+
+static void mark_unavailable(struct runner *rn, int config, const char *fmt, int err)
+{
+	struct ttm_config_info *ci = &rn->results.configs[config];
+
+	ci->available = false;
+	snprintf(ci->reason, sizeof(ci->reason), fmt, strerror(-err));
+	fprintf(stderr, "ttmbench run: skipping configuration %s: %s\n", ttm_config_name(config),
+		ci->reason);
+}
+
+/* Load the programs once for the whole run, if any available configuration needs them. */
+static void open_probe(struct runner *rn)
+{
+	struct ttm_results *r = &rn->results;
+	struct ttm_probe_opts popts = {
+		.verbose = rn->opts.verbose,
+		.dropping_mode = r->params.sampling_ratio > 1,
+		.sampling_ratio = r->params.sampling_ratio,
+		.consumer_cpu = r->params.consumer_cpu,
+	};
+	bool needed = false;
+	int err;
+
+	for (int i = 0; i < r->params.nconfigs; i++) {
+		int c = r->params.configs[i];
+
+		needed |= r->configs[c].available && config_uses_probe(c);
+	}
+	if (!needed)
+		return;
+
+	rn->bpf_stats_fd = ttm_enable_bpf_stats();
+	r->bpf_stats_enabled = rn->bpf_stats_fd >= 0;
+	if (!r->bpf_stats_enabled) {
+		snprintf(r->bpf_stats_reason, sizeof(r->bpf_stats_reason),
+			 "enabling BPF run-time stats failed: %s", strerror(-rn->bpf_stats_fd));
+		fprintf(stderr, "ttmbench run: %s; run_cnt and run_time_ns are not recorded\n",
+			r->bpf_stats_reason);
+	}
+
+	err = ttm_probe_open(&rn->probe, &popts, &rn->caps);
+	if (!err)
+		return;
+	rn->probe = NULL;
+	for (int i = 0; i < r->params.nconfigs; i++) {
+		int c = r->params.configs[i];
+
+		if (r->configs[c].available && config_uses_probe(c))
+			mark_unavailable(rn, c, "loading the BPF programs failed: %s", err);
+	}
+}
+
+static void close_probe(struct runner *rn)
+{
+	ttm_probe_close(rn->probe);
+	rn->probe = NULL;
+	if (rn->bpf_stats_fd >= 0)
+		close(rn->bpf_stats_fd);
+	rn->bpf_stats_fd = -1;
+}
+
+static bool stopping(void)
+{
+	return ttm_stop_signal != 0;
+}
+
+/* Run every cell once with nothing attached, so caches and clocks settle before rep 1. */
+static void warm_up(struct runner *rn)
+{
+	const struct ttm_run_params *p = &rn->results.params;
+	struct ttm_config_info none = {};
+	struct ttm_run_context ctx = { .params = p, .config = &none, .verbose = rn->opts.verbose };
+	double seconds_per_cell = p->warmup_s / (p->nsyscalls * p->nmodes);
+	struct ttm_rep_result *scratch;
+
+	if (p->warmup_s <= 0)
+		return;
+	scratch = malloc(sizeof(*scratch));
+	if (!scratch)
+		return;
+	if (seconds_per_cell < 0.01)
+		seconds_per_cell = 0.01;
+	progress(rn, "warm-up: %.2f s per syscall and mode, nothing attached", seconds_per_cell);
+	for (int s = 0; s < p->nsyscalls && !stopping(); s++)
+		for (int m = 0; m < p->nmodes && !stopping(); m++)
+			if (ttm_run_workload(&ctx, p->syscalls[s], p->modes[m], seconds_per_cell,
+					     scratch))
+				fprintf(stderr, "ttmbench run: warm-up %s %s: %s\n",
+					ttm_syscall_name(p->syscalls[s]), ttm_mode_name(p->modes[m]),
+					scratch->error);
+	free(scratch);
+}
+
+/* Shuffle the available configurations for one repetition and record the order. */
+static void plan_repetition(struct runner *rn, gsl_rng *rng, int rep)
+{
+	struct ttm_results *r = &rn->results;
+	struct ttm_schedule_entry *e = &r->schedule[rep];
+
+	e->n = 0;
+	for (int i = 0; i < r->params.nconfigs; i++)
+		if (r->configs[r->params.configs[i]].available)
+			e->order[e->n++] = r->params.configs[i];
+	if (e->n > 1)
+		gsl_ran_shuffle(rng, e->order, e->n, sizeof(e->order[0]));
+	r->nschedule = rep + 1;
+}
+
+static void record_rep(struct runner *rn, struct ttm_cell *cell, struct ttm_rep_result *rep,
+		       int rep_no)
+{
+	rep->rep = rep_no;
+	cell->nreps++;
+	if (rep->ok) {
+		if (cell->status == TTM_CELL_NOT_RUN)
+			cell->status = TTM_CELL_OK;
+		progress(rn, "rep %d/%d %s %s %s: %.1f ns/op", rep_no, rn->results.params.reps,
+			 ttm_config_name(cell->config), ttm_syscall_name(cell->syscall),
+			 ttm_mode_name(cell->mode), rep->record.ns_per_op);
+		return;
+	}
+	if (cell->status != TTM_CELL_FAILED)
+		snprintf(cell->reason, sizeof(cell->reason), "rep %d: %.480s", rep_no, rep->error);
+	cell->status = TTM_CELL_FAILED;
+	fprintf(stderr, "ttmbench run: rep %d/%d %s %s %s failed: %s\n", rep_no,
+		rn->results.params.reps, ttm_config_name(cell->config),
+		ttm_syscall_name(cell->syscall), ttm_mode_name(cell->mode), rep->error);
+}
+
+/* One configuration's cells within one repetition. Returns false when stopped. */
+static bool run_configuration(struct runner *rn, int config, int rep_index)
+{
+	struct ttm_results *r = &rn->results;
+	const struct ttm_run_params *p = &r->params;
+	struct ttm_run_context ctx = {
+		.params = p,
+		.probe = config_uses_probe(config) ? rn->probe : NULL,
+		.config = &r->configs[config],
+		.bpf_stats = r->bpf_stats_enabled,
+		.verbose = rn->opts.verbose,
+	};
+	char attach_error[TTM_MSG_LEN] = "";
+	int err = 0;
+
+	if (rn->probe)
+		err = ttm_probe_attach(rn->probe, config);
+	if (err)
+		snprintf(attach_error, sizeof(attach_error), "attaching %s failed: %s",
+			 ttm_config_name(config), strerror(-err));
+
+	for (int s = 0; s < p->nsyscalls; s++) {
+		for (int m = 0; m < p->nmodes; m++) {
+			struct ttm_cell *cell = ttm_results_cell(r, config, p->syscalls[s],
+								 p->modes[m]);
+			struct ttm_rep_result *rep = &cell->reps[cell->nreps];
+
+			if (stopping())
+				return false;
+			if (attach_error[0]) {
+				memset(rep, 0, sizeof(*rep));
+				snprintf(rep->error, sizeof(rep->error), "%s", attach_error);
+			} else {
+				ttm_run_workload(&ctx, cell->syscall, cell->mode, 0, rep);
+			}
+			record_rep(rn, cell, rep, rep_index + 1);
+		}
+	}
+	return true;
+}
+
+static void skip_unavailable_cells(struct ttm_results *r)
+{
+	for (int i = 0; i < r->ncells; i++) {
+		struct ttm_cell *c = &r->cells[i];
+		const struct ttm_config_info *ci = &r->configs[c->config];
+
+		if (ci->available)
+			continue;
+		c->status = TTM_CELL_SKIPPED;
+		snprintf(c->reason, sizeof(c->reason), "%s", ci->reason);
+	}
+}
+
+/* Every repetition: every available configuration in shuffled order, every cell. */
+static void run_repetitions(struct runner *rn)
+{
+	struct ttm_results *r = &rn->results;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	if (!rng) {
+		fprintf(stderr, "ttmbench run: allocating the random number generator failed\n");
+		snprintf(r->incomplete_reason, sizeof(r->incomplete_reason),
+			 "no repetition ran: out of memory");
+		return;
+	}
+	gsl_rng_set(rng, r->params.seed);
+	for (int rep = 0; rep < r->params.reps && !stopping(); rep++) {
+		struct ttm_schedule_entry *e;
+
+		plan_repetition(rn, rng, rep);
+		e = &r->schedule[rep];
+		for (int i = 0; i < e->n; i++)
+			if (!run_configuration(rn, e->order[i], rep))
+				break;
+	}
+	if (rn->probe)
+		ttm_probe_detach(rn->probe);
+	gsl_rng_free(rng);
+
+	if (stopping()) {
+		const char *sig = ttm_stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+
+		r->complete = false;
+		if (r->nschedule == 0)
+			snprintf(r->incomplete_reason, sizeof(r->incomplete_reason),
+				 "interrupted by %s before the first repetition", sig);
+		else
+			snprintf(r->incomplete_reason, sizeof(r->incomplete_reason),
+				 "interrupted by %s during repetition %d of %d", sig, r->nschedule,
+				 r->params.reps);
+	} else {
+		r->complete = true;
+	}
+}
+
+/* Point results/latest at the new folder: a symlink under a temporary name, renamed over. */
+static void update_latest(const struct runner *rn)
+{
+	const char *name = strrchr(rn->out_dir, '/');
+	char tmp[PATH_MAX];
+
+	name = name ? name + 1 : rn->out_dir;
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", RESULTS_ROOT, (int)getpid());
+	unlink(tmp);
+	if (symlink(name, tmp) || rename(tmp, RESULTS_ROOT "/latest")) {
+		fprintf(stderr, "ttmbench run: updating %s/latest failed: %s\n", RESULTS_ROOT,
+			strerror(errno));
+		unlink(tmp);
+	}
+}
+
+static int write_outputs(struct runner *rn)
+{
+	struct ttm_results *r = &rn->results;
+	json_t *json = ttm_results_to_json(r);
+	int err;
+
+	if (!json) {
+		fprintf(stderr, "ttmbench run: building results.json failed: out of memory\n");
+		return -ENOMEM;
+	}
+	err = ttm_write_json_file(rn->out_dir, "results.json", json);
+	json_decref(json);
+	if (err) {
+		fprintf(stderr, "ttmbench run: writing %s/results.json failed: %s\n", rn->out_dir,
+			strerror(-err));
+		return err;
+	}
+	err = ttm_write_report(rn->out_dir, r);
+	if (err) {
+		fprintf(stderr, "ttmbench run: writing %s/report.md failed: %s\n", rn->out_dir,
+			strerror(-err));
+		return err;
+	}
+	if (r->complete && rn->default_location)
+		update_latest(rn);
+	return 0;
+}
+
+static int exit_status_of(const struct ttm_results *r)
+{
+	if (ttm_stop_signal)
+		return 128 + ttm_stop_signal;
+	if (r->verdicts.overall == TTM_VERDICT_VIOLATED)
+		return TTM_EXIT_FAILURE;
+	return TTM_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct runner *rn = calloc(1, sizeof(*rn));
+	struct ttm_results *r;
+	int status;
+
+	if (!rn) {
+		fprintf(stderr, "ttmbench run: out of memory\n");
+		return TTM_EXIT_FAILURE;
+	}
+	r = &rn->results;
+	rn->bpf_stats_fd = -1;
+	ttm_run_parse_options(argc, argv, &rn->opts);
+	r->params = rn->opts.params;
+	r->argc = argc;
+	r->argv = argv;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "ttmbench run: must run as root (BPF programs and perf counters "
+				"need CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN): run it with sudo\n");
+		free(rn);
+		return TTM_EXIT_USAGE;
+	}
+	if (prepare_out_dir(rn)) {
+		free(rn);
+		return TTM_EXIT_USAGE;
+	}
+	if (find_workload(&r->params) || ttm_results_init_cells(r)) {
+		ttm_results_free(r);
+		free(rn);
+		return TTM_EXIT_FAILURE;
+	}
+
+	install_signal_handlers();
+	r->start_time = time(NULL);
+	r->host = ttm_hostinfo_collect();
+	ttm_capabilities_detect(&rn->caps, rn->opts.verbose);
+	r->capabilities = ttm_capabilities_to_json(&rn->caps);
+	resolve_configs(rn);
+
+	pin_self(r->params.consumer_cpu);
+	open_probe(rn);
+	skip_unavailable_cells(r);
+	warm_up(rn);
+	run_repetitions(rn);
+	close_probe(rn);
+
+	r->end_time = time(NULL);
+	if (ttm_results_analyze(r))
+		fprintf(stderr, "ttmbench run: computing statistics failed: out of memory\n");
+	r->exit_status = exit_status_of(r);
+	status = r->exit_status;
+	if (write_outputs(rn))
+		status = status ? status : TTM_EXIT_FAILURE;
+	else
+		ttm_print_summary(stdout, r, rn->out_dir);
+
+	ttm_results_free(r);
+	free(rn);
+	return status;
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Options of `ttmbench run`: argp, presets and the checks on every value. */
+#include <argp.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/commands.h"
+#include "bench/run_options.h"
+
+struct preset {
+	const char *name;
+	double duration_s;
+	int reps;
+	double warmup_s;
+	int modes[TTM_ENTRY_COUNT];
+	int nmodes;
+};
+
+/*
+ * quick: 8 repetitions give a 99.2 % order-statistics CI of the median and a
+ * 96.1 % exact Wilcoxon interval. With 2 configurations x 10 cells that is 160
+ * workload runs of 0.25 s. full: 15 repetitions of 1 s on all three entry paths.
+ */
+static const struct preset presets[] = {
+	{ "quick", 0.25, 8, 1.0, { TTM_ENTRY_NATIVE, TTM_ENTRY_IA32 }, 2 },
+	{ "full", 1.0, 15, 3.0, { TTM_ENTRY_NATIVE, TTM_ENTRY_IA32, TTM_ENTRY_IA32_INT80 }, 3 },
+};
+
+/* Parser state: the options given, which win over the preset whatever their order. */
+struct parse_state {
+	struct ttm_run_options *opts;
+	const struct preset *preset;
+	bool have_configs, have_syscalls, have_modes, have_duration, have_ops, have_reps,
+		have_warmup, have_seed;
+	struct ttm_run_params given;
+};
+
+enum {
+	OPT_CONFIGS = 'c',
+	OPT_SYSCALLS = 's',
+	OPT_MODES = 'm',
+	OPT_RATE = 'r',
+	OPT_DURATION = 'd',
+	OPT_OPS = 'n',
+	OPT_OUT = 'o',
+	OPT_QUIET = 'q',
+	OPT_VERBOSE = 'v',
+	OPT_REPS = 0x100,
+	OPT_WARMUP,
+	OPT_SAMPLING,
+	OPT_CPU,
+	OPT_MARGIN_PCT,
+	OPT_MARGIN_NS,
+	OPT_PRESET,
+	OPT_SEED,
+};
+
+static const struct argp_option options[] = {
+	{ "configs", OPT_CONFIGS, "LIST", 0,
+	  "Configurations to compare: none, tp, kprobe, full or all (default: all)", 0 },
+	{ "syscalls", OPT_SYSCALLS, "LIST", 0,
+	  "Syscalls: connect, creat, open, openat, openat2 or all (default: all)", 0 },
+	{ "modes", OPT_MODES, "LIST", 0,
+	  "Entry paths: native, ia32, ia32-int80 (default: native,ia32)", 0 },
+	{ "rate", OPT_RATE, "OPS|max", 0, "Workload rate in ops/s, or max (default: max)", 0 },
+	{ "duration", OPT_DURATION, "S", 0,
+	  "Seconds of one measured workload run, fractions allowed (quick: 0.25)", 0 },
+	{ "ops", OPT_OPS, "N", 0, "Ops of one measured workload run, instead of --duration", 0 },
+	{ "reps", OPT_REPS, "N", 0, "Repetitions of every cell (quick: 8, full: 15)", 0 },
+	{ "warmup", OPT_WARMUP, "S", 0, "Seconds of warm-up before the first repetition (quick: 1)",
+	  0 },
+	{ "sampling-ratio", OPT_SAMPLING, "R", 0,
+	  "Keep 1/R of the events, a power of two 1..128; R > 1 turns dropping mode on "
+	  "(default: 1)", 0 },
+	{ "cpu", OPT_CPU, "N", 0,
+	  "CPU for the workload; the consumer and the runner use another one (default: 0)", 0 },
+	{ "margin-pct", OPT_MARGIN_PCT, "P", 0,
+	  "Equivalence margin in percent of the tp native median (default: 1)", 0 },
+	{ "margin-ns", OPT_MARGIN_NS, "NS", 0, "Smallest equivalence margin in ns (default: 2)", 0 },
+	{ "out", OPT_OUT, "DIR", 0,
+	  "Write results.json and report.md to DIR (default: results/<UTC time>-<host>)", 0 },
+	{ "preset", OPT_PRESET, "quick|full", 0,
+	  "quick: native+ia32, 8 x 0.25 s; full: all entry paths, 15 x 1 s (default: quick "
+	  "values)", 0 },
+	{ "seed", OPT_SEED, "N", 0, "Seed of the configuration order shuffle (default: from the clock)",
+	  0 },
+	{ "quiet", OPT_QUIET, NULL, 0, "No progress lines on stderr", 0 },
+	{ "verbose", OPT_VERBOSE, NULL, 0, "libbpf output and workload command lines", 0 },
+	{},
+};
+
+static const char doc[] =
+	"Attach each probe configuration in turn, drive the syscall workloads, and write "
+	"results.json, report.md and a verdict on whether the ia32 kprobes cost native "
+	"callers anything.\v"
+	"Configurations: none (nothing attached), tp (sys_enter tracepoints), kprobe (ia32 "
+	"kprobes), full (both, as Falco attaches them). A configuration this kernel cannot "
+	"attach is skipped and recorded with its reason.\n\n"
+	"Examples:\n"
+	"  ttmbench run --preset quick\n"
+	"  ttmbench run --preset full --out /tmp/full-run\n"
+	"  ttmbench run --configs none,tp --syscalls openat,connect \\\n"
+	"      --modes native,ia32 --duration 1 --reps 3\n"
+	"  ttmbench run --configs tp --syscalls openat --ops 50000 \\\n"
+	"      --rate 10000 --sampling-ratio 4\n\n"
+	"Exit status: 0 verdict holds or inconclusive, 1 verdict violated or a run error, "
+	"2 bad input, 130/143 interrupted (results marked incomplete).";
+
+static double parse_seconds(struct argp_state *state, const char *opt, const char *arg)
+{
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0)
+		argp_error(state, "invalid %s '%s': give a non-negative number of seconds, e.g. 0.5",
+			   opt, arg);
+	return v;
+}
+
+static unsigned long long parse_count(struct argp_state *state, const char *opt, const char *arg,
+				      unsigned long long min)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min)
+		argp_error(state, "invalid %s '%s': give a whole number of at least %llu", opt, arg,
+			   min);
+	return v;
+}
+
+static double parse_number(struct argp_state *state, const char *opt, const char *arg)
+{
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0)
+		argp_error(state, "invalid %s '%s': give a non-negative number", opt, arg);
+	return v;
+}
+
+static void parse_modes(struct argp_state *state, const char *arg, struct ttm_run_params *p)
+{
+	char copy[128], *save = NULL;
+	bool seen[TTM_ENTRY_COUNT] = {};
+
+	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy) || !copy[0] ||
+	    strstr(copy, ",,") || copy[0] == ',' || copy[strlen(copy) - 1] == ',')
+		argp_error(state, "invalid mode list '%s': give a comma-separated list of native, "
+				  "ia32, ia32-int80", arg);
+
+	p->nmodes = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int mode = ttm_mode_from_name(tok);
+
+		if (mode < 0)
+			argp_error(state, "unknown mode '%s' in '%s': use native, ia32 or ia32-int80",
+				   tok, arg);
+		if (seen[mode])
+			argp_error(state, "mode '%s' is listed twice in '%s': name each one once", tok,
+				   arg);
+		seen[mode] = true;
+		p->modes[p->nmodes++] = mode;
+	}
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_state *ps = state->input;
+	struct ttm_run_params *g = &ps->given;
+	char err[256];
+
+	switch (key) {
+	case OPT_CONFIGS: {
+		enum ttm_config configs[TTM_CONFIG_COUNT];
+
+		if (ttm_parse_config_list(arg, configs, &g->nconfigs, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		for (int i = 0; i < g->nconfigs; i++)
+			g->configs[i] = configs[i];
+		ps->have_configs = true;
+		break;
+	}
+	case OPT_SYSCALLS: {
+		bool selected[TTM_SC_COUNT];
+
+		if (ttm_parse_syscall_list(arg, selected, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		g->nsyscalls = 0;
+		for (int sc = 0; sc < TTM_SC_COUNT; sc++)
+			if (selected[sc])
+				g->syscalls[g->nsyscalls++] = sc;
+		ps->have_syscalls = true;
+		break;
+	}
+	case OPT_MODES:
+		parse_modes(state, arg, g);
+		ps->have_modes = true;
+		break;
+	case OPT_RATE:
+		if (!strcmp(arg, "max")) {
+			ps->opts->params.rate = 0;
+			break;
+		}
+		ps->opts->params.rate = parse_number(state, "--rate", arg);
+		if (ps->opts->params.rate <= 0)
+			argp_error(state, "invalid --rate '%s': give ops per second above 0, or max",
+				   arg);
+		break;
+	case OPT_DURATION:
+		g->duration_s = parse_seconds(state, "--duration", arg);
+		if (g->duration_s <= 0)
+			argp_error(state, "invalid --duration '%s': give seconds above 0", arg);
+		ps->have_duration = true;
+		break;
+	case OPT_OPS:
+		g->ops = parse_count(state, "--ops", arg, 1);
+		ps->have_ops = true;
+		break;
+	case OPT_REPS:
+		g->reps = parse_count(state, "--reps", arg, 1);
+		if (g->reps > 10000)
+			argp_error(state, "invalid --reps '%s': give at most 10000", arg);
+		ps->have_reps = true;
+		break;
+	case OPT_WARMUP:
+		g->warmup_s = parse_seconds(state, "--warmup", arg);
+		ps->have_warmup = true;
+		break;
+	case OPT_SAMPLING: {
+		__u32 ratio;
+
+		if (ttm_parse_sampling_ratio(arg, &ratio, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		ps->opts->params.sampling_ratio = ratio;
+		break;
+	}
+	case OPT_CPU: {
+		long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+		unsigned long long cpu = parse_count(state, "--cpu", arg, 0);
+
+		if (cpu >= (unsigned long long)ncpus)
+			argp_error(state, "invalid --cpu '%s': this machine has %ld online CPUs, "
+					  "numbered 0 to %ld", arg, ncpus, ncpus - 1);
+		ps->opts->params.workload_cpu = cpu;
+		break;
+	}
+	case OPT_MARGIN_PCT:
+		ps->opts->params.margin_pct = parse_number(state, "--margin-pct", arg);
+		break;
+	case OPT_MARGIN_NS:
+		ps->opts->params.margin_ns = parse_number(state, "--margin-ns", arg);
+		break;
+	case OPT_OUT:
+		if (!arg[0] || snprintf(ps->opts->out_dir, sizeof(ps->opts->out_dir), "%s", arg) >=
+				       (int)sizeof(ps->opts->out_dir))
+			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		break;
+	case OPT_PRESET:
+		ps->preset = NULL;
+		for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+			if (!strcmp(arg, presets[i].name))
+				ps->preset = &presets[i];
+		if (!ps->preset)
+			argp_error(state, "unknown --preset '%s': use quick or full", arg);
+		break;
+	case OPT_SEED:
+		g->seed = parse_count(state, "--seed", arg, 0);
+		ps->have_seed = true;
+		break;
+	case OPT_QUIET:
+		ps->opts->quiet = true;
+		break;
+	case OPT_VERBOSE:
+		ps->opts->verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s': run takes only options", arg);
+		break;
+	case ARGP_KEY_END:
+		if (ps->have_duration && ps->have_ops)
+			argp_error(state, "--duration and --ops both given: bound a workload run by "
+					  "one of them");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* Fill the effective parameters: what the user gave, else the preset (quick by default). */
+static void merge(struct parse_state *ps)
+{
+	struct ttm_run_params *p = &ps->opts->params;
+	const struct ttm_run_params *g = &ps->given;
+	const struct preset *pre = ps->preset ? ps->preset : &presets[0];
+
+	p->preset = ps->preset ? ps->preset->name : NULL;
+
+	if (ps->have_configs) {
+		memcpy(p->configs, g->configs, sizeof(p->configs));
+		p->nconfigs = g->nconfigs;
+	} else {
+		for (int c = 0; c < TTM_CONFIG_COUNT; c++)
+			p->configs[c] = c;
+		p->nconfigs = TTM_CONFIG_COUNT;
+	}
+
+	if (ps->have_syscalls) {
+		memcpy(p->syscalls, g->syscalls, sizeof(p->syscalls));
+		p->nsyscalls = g->nsyscalls;
+	} else {
+		for (int sc = 0; sc < TTM_SC_COUNT; sc++)
+			p->syscalls[sc] = sc;
+		p->nsyscalls = TTM_SC_COUNT;
+	}
+
+	if (ps->have_modes) {
+		memcpy(p->modes, g->modes, sizeof(p->modes));
+		p->nmodes = g->nmodes;
+	} else {
+		memcpy(p->modes, pre->modes, sizeof(p->modes));
+		p->nmodes = pre->nmodes;
+	}
+
+	p->ops = ps->have_ops ? g->ops : 0;
+	if (ps->have_ops)
+		p->duration_s = 0;
+	else if (ps->have_duration)
+		p->duration_s = g->duration_s;
+	else
+		p->duration_s = pre->duration_s;
+	p->reps = ps->have_reps ? g->reps : pre->reps;
+	p->warmup_s = ps->have_warmup ? g->warmup_s : pre->warmup_s;
+	p->seed = ps->have_seed ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
+}
+
+void ttm_run_parse_options(int argc, char **argv, struct ttm_run_options *opts)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct parse_state ps = { .opts = opts };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(opts, 0, sizeof(*opts));
+	opts->params.sampling_ratio = 1;
+	opts->params.margin_pct = 1.0;
+	opts->params.margin_ns = 2.0;
+
+	argp_err_exit_status = TTM_EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &ps))
+		exit(TTM_EXIT_USAGE);
+	merge(&ps);
+
+	/* The consumer and the runner take the next CPU; with one CPU everything shares it. */
+	opts->params.consumer_cpu =
+		ncpus >= 2 ? (opts->params.workload_cpu + 1) % (int)ncpus : -1;
+}

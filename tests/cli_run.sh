@@ -1,0 +1,218 @@
+#!/bin/bash
+# Command-line checks of `ttmbench run`. Bad input exits with status 2, names
+# the value, attaches nothing and leaves no results folder. As root, an
+# acceptance run with none and tp checks the exact event accounting in
+# results.json, and an interrupted run must be written as incomplete.
+# Usage: tests/cli_run.sh [BUILD]   (default BUILD: build)
+set -u
+
+BUILD=${1:-build}
+TTM=$BUILD/ttmbench
+passed=0
+failed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok: $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAILED: $1"
+}
+
+# Ids of our programs as bpftool lists them (names are cut to 15 characters).
+our_program_ids() {
+	bpftool prog show 2>/dev/null |
+		grep -E 'name (connect_e|creat_e|open_e|openat_e|openat2_e|ia32_[a-z0-9_]+)( |$)' |
+		cut -d: -f1 | sort
+}
+
+# Processes holding an fd of program id $1 (a program fd or a link to it).
+holders_of() {
+	grep -lE "^prog_id:[[:space:]]*$1\$" /proc/[0-9]*/fdinfo/* 2>/dev/null | cut -d/ -f3 | sort -u
+}
+
+# A program of ours that outlived ttmbench is a leak when no process has an fd
+# of it (a pin) or when a process of this test has one (its command line names
+# our scratch folder). Programs that other processes keep open belong to tests
+# running at the same time.
+preexisting=$(our_program_ids)
+
+expect_nothing_attached() {
+	local id pid leaks=""
+	for id in $(comm -13 <(echo "$preexisting") <(our_program_ids)); do
+		local holders
+		holders=$(holders_of "$id")
+		if [ -z "$holders" ]; then
+			leaks="$leaks $id(pinned or held by the kernel)"
+			continue
+		fi
+		for pid in $holders; do
+			if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$scratch"; then
+				leaks="$leaks $id(held by pid $pid)"
+			fi
+		done
+	done
+	if [ -n "$leaks" ]; then
+		fail "$1: programs still loaded:$leaks"
+	else
+		pass "$1: no program of ours left loaded"
+	fi
+}
+
+# expect_usage_error NAME TEXT ARGS...: exit 2, TEXT in the output, no output folder.
+expect_usage_error() {
+	local name=$1 text=$2 out rc dir=$scratch/bad-$passed-$failed
+	shift 2
+	out=$(timeout 30 "$TTM" run --out "$dir" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 2 ]; then
+		fail "$name: exit status $rc, expected 2; output: $out"
+	elif ! grep -qF -- "$text" <<<"$out"; then
+		fail "$name: output lacks '$text': $out"
+	elif [ -e "$dir/results.json" ]; then
+		fail "$name: $dir/results.json was written"
+	else
+		pass "$name"
+	fi
+}
+
+expect_usage_error "unknown flag" "--bogus" --bogus
+expect_usage_error "unknown configuration" "'kprobes'" --configs none,kprobes
+expect_usage_error "unknown syscall" "'read'" --syscalls openat,read
+expect_usage_error "unknown mode" "'x32'" --modes native,x32
+expect_usage_error "reps zero" "'0'" --reps 0
+expect_usage_error "negative duration" "'-1'" --duration -1
+expect_usage_error "non-numeric duration" "'soon'" --duration soon
+expect_usage_error "zero duration" "'0'" --duration 0
+expect_usage_error "negative rate" "'-5'" --rate -5
+expect_usage_error "non-numeric rate" "'fast'" --rate fast
+expect_usage_error "negative warmup" "'-2'" --warmup -2
+expect_usage_error "duration and ops" "--duration and --ops" --duration 1 --ops 100
+expect_usage_error "sampling ratio not a power of two" "'3'" --sampling-ratio 3
+expect_usage_error "sampling ratio too large" "'256'" --sampling-ratio 256
+expect_usage_error "cpu beyond count" "'4096'" --cpu 4096
+expect_usage_error "unknown preset" "'medium'" --preset medium
+expect_usage_error "stray argument" "'openat'" openat
+
+# An output path below a regular file cannot be created.
+touch "$scratch/file"
+out=$(timeout 30 "$TTM" run --out "$scratch/file/sub" --reps 1 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "$scratch/file/sub" <<<"$out"; then
+	pass "unwritable --out"
+else
+	fail "unwritable --out: exit status $rc, output: $out"
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "skip: the acceptance and interruption runs need root (BPF and perf counters)"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
+out=$(timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$TTM" run \
+	--out "$scratch/nonroot" 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "root" <<<"$out" && [ ! -e "$scratch/nonroot" ]; then
+	pass "not root"
+else
+	fail "not root: exit status $rc, output: $out"
+fi
+expect_nothing_attached "after bad input"
+
+# Acceptance run: tp must see every native call of the workload exactly once
+# and no ia32 call at all.
+dir=$scratch/accept
+out=$(timeout 120 "$TTM" run --configs none,tp --syscalls openat,connect --modes native,ia32 \
+	--duration 1 --reps 3 --out "$dir" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	pass "acceptance run exits 0"
+else
+	fail "acceptance run: exit status $rc, output: $out"
+fi
+expect_nothing_attached "after the acceptance run"
+
+check=$(python3 - "$dir/results.json" <<'PY'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    r = json.load(f)
+problems = []
+checked = 0
+if r.get("schema") != "ttmbench.results" or r.get("schema_version") != 1:
+    problems.append("schema is %r version %r" % (r.get("schema"), r.get("schema_version")))
+if r.get("complete") is not True:
+    problems.append("complete is %r" % r.get("complete"))
+for cell in r["cells"]:
+    if cell["config"] != "tp":
+        continue
+    reps = cell["repetitions"]
+    if len(reps) != 3:
+        problems.append("%s %s: %d repetitions" % (cell["syscall"], cell["mode"], len(reps)))
+    for rep in reps:
+        where = "tp %s %s rep %d" % (cell["syscall"], cell["mode"], rep["rep"])
+        if rep["status"] != "ok" or rep["ops"] <= 0:
+            problems.append("%s: status %s, ops %s, error %s"
+                            % (where, rep["status"], rep["ops"], rep["error"]))
+            continue
+        progs = {p["name"]: p for p in rep["programs"]}
+        if cell["mode"] == "native":
+            p = progs.get(cell["syscall"] + "_e")
+            if p is None:
+                problems.append("%s: no %s_e entry" % (where, cell["syscall"]))
+                continue
+            if p["run_cnt"] is None or p["run_cnt"] < rep["ops"]:
+                problems.append("%s: run_cnt %s < ops %d" % (where, p["run_cnt"], rep["ops"]))
+            if p["events_from_workload"] != rep["ops"]:
+                problems.append("%s: %d events from the workload, ops %d"
+                                % (where, p["events_from_workload"], rep["ops"]))
+        else:
+            for name, p in progs.items():
+                if p["events_from_workload"] != 0:
+                    problems.append("%s: %s delivered %d events from the workload"
+                                    % (where, name, p["events_from_workload"]))
+        checked += 1
+if checked != 12:
+    problems.append("checked %d tp repetitions, expected 12" % checked)
+print("; ".join(problems) if problems else "ok")
+PY
+)
+if [ "$check" = "ok" ]; then
+	pass "results.json: tp counts every native op once and no ia32 op"
+else
+	fail "results.json: $check"
+fi
+
+if head -n 1 "$dir/report.md" 2>/dev/null | grep -qE '^# Verdict: (holds|violated|inconclusive)$'; then
+	pass "report.md starts with the verdict"
+else
+	fail "report.md first line: $(head -n 1 "$dir/report.md" 2>&1)"
+fi
+
+# SIGINT during the run: exit 130, results written and marked incomplete.
+dir=$scratch/interrupted
+timeout 120 "$TTM" run --configs none,tp --syscalls openat --modes native --duration 0.5 \
+	--reps 20 --warmup 0 --quiet --out "$dir" >/dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+complete=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["complete"], bool(r["incomplete_reason"]))' \
+	"$dir/results.json" 2>&1)
+if [ "$rc" -eq 130 ] && [ "$complete" = "False True" ]; then
+	pass "SIGINT: exit 130 and results marked incomplete"
+else
+	fail "SIGINT: exit status $rc, complete/reason: $complete"
+fi
+expect_nothing_attached "after SIGINT"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
