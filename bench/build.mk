@@ -9,4 +9,4 @@ $(BENCH_OBJS): | $(PROBE_GENERATED)
 
 $(BUILD)/ttmbench: $(BENCH_OBJS) $(LOADER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS_BPF) $(LIBS_JSON) $(LIBS_GSL) $(LIBS_THREAD) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS_BPF) $(LIBS_JSON) $(LIBS_GSL) $(LIBS_XML) $(LIBS_THREAD) -o $@

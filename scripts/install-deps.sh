@@ -6,10 +6,10 @@
 set -euo pipefail
 
 packages=(
-	make gcc clang llvm pkg-config
+	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	gcc-multilib
-	libjansson-dev libgsl-dev libcmocka-dev
+	libjansson-dev libgsl-dev libcmocka-dev libmxml-dev
 	linux-perf hyperfine gnuplot-nox
 	python3 python3-yaml
 	qemu-system-x86 busybox-static cpio
