@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/designs.h"
 #include "bench/results.h"
 
 static const char *json_str(json_t *obj, const char *key)
@@ -289,7 +290,10 @@ char *ttm_report_markdown(const struct ttm_results *r)
 	print_configurations(f, r);
 	print_cells(f, r);
 	print_comparisons(f, r);
+	ttm_designs_markdown(f, r);
+	ttm_adaptive_markdown(f, r);
 	print_programs(f, r);
+	ttm_coverage_markdown(f, r);
 	print_perf_notes(f, r);
 	fprintf(f, "Raw repetitions, perf counters and per-program counters: results.json "
 		   "(docs/results-schema.md).\n");

@@ -18,6 +18,16 @@ static const int comparison_pairs[][2] = {
 	{ TTM_CONFIG_KPROBE, TTM_CONFIG_NONE },
 	{ TTM_CONFIG_FULL, TTM_CONFIG_NONE },
 	{ TTM_CONFIG_FULL, TTM_CONFIG_TP },
+	/* Alternative ia32 designs: ia32 penalty alone, native penalty on top of the tracepoints. */
+	{ TTM_CONFIG_RAWTP, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_RAWTP, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_RAWTP, TTM_CONFIG_TP },
+	{ TTM_CONFIG_TP_BTF, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_TP_BTF, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_TP_BTF, TTM_CONFIG_TP },
+	{ TTM_CONFIG_FENTRY, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_FENTRY, TTM_CONFIG_NONE },
+	{ TTM_CONFIG_TP_FENTRY, TTM_CONFIG_TP },
 };
 #define NPAIRS (sizeof(comparison_pairs) / sizeof(comparison_pairs[0]))
 
@@ -83,6 +93,25 @@ int ttm_results_init_cells(struct ttm_results *r)
 					return -ENOMEM;
 			}
 	r->ncells = n;
+	return 0;
+}
+
+int ttm_results_grow_reps(struct ttm_results *r, int reps)
+{
+	struct ttm_schedule_entry *schedule;
+
+	schedule = realloc(r->schedule, reps * sizeof(*schedule));
+	if (!schedule)
+		return -ENOMEM;
+	r->schedule = schedule;
+
+	for (int i = 0; i < r->ncells; i++) {
+		struct ttm_rep_result *grown = realloc(r->cells[i].reps, reps * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		r->cells[i].reps = grown;
+	}
 	return 0;
 }
 

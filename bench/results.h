@@ -46,6 +46,10 @@ struct ttm_run_params {
 	double margin_ns;
 	uint64_t seed;
 	char workload[4096];
+	/* --adaptive: repetitions beyond reps until every comparison's CI is narrow enough. */
+	bool adaptive;
+	double target_halfwidth_ns;
+	double max_time_s; /* time budget of the whole run for the added repetitions */
 };
 
 struct ttm_config_info {
@@ -142,6 +146,18 @@ struct ttm_schedule_entry {
 	int n;
 };
 
+/* Upper bound of the repetitions --adaptive may reach (the --reps bound). */
+#define TTM_ADAPTIVE_MAX_REPS 10000
+
+/* What --adaptive did, for results.json. */
+struct ttm_adaptive_outcome {
+	int added_reps;
+	bool target_met; /* every comparison's CI half-width <= the target */
+	double max_halfwidth_ns; /* the widest comparison after the last repetition; < 0 if none */
+	char widest[TTM_MSG_LEN]; /* that comparison, e.g. "openat native tp - none" */
+	char stop_reason[TTM_MSG_LEN];
+};
+
 struct ttm_results {
 	int argc;
 	char **argv;
@@ -163,6 +179,7 @@ struct ttm_results {
 	struct ttm_comparison *comparisons;
 	int ncomparisons;
 	struct ttm_verdicts verdicts;
+	struct ttm_adaptive_outcome adaptive;
 };
 
 /* Entry path names: "native", "ia32", "ia32-int80". */
@@ -173,6 +190,8 @@ const char *ttm_cell_status_name(enum ttm_cell_status s);
 
 /* Allocate one cell per requested (configuration, syscall, mode) and the schedule. */
 int ttm_results_init_cells(struct ttm_results *r);
+/* Make room in every cell and in the schedule for reps repetitions (--adaptive). */
+int ttm_results_grow_reps(struct ttm_results *r, int reps);
 struct ttm_cell *ttm_results_cell(struct ttm_results *r, int config, int syscall, int mode);
 const struct ttm_comparison *ttm_results_comparison(const struct ttm_results *r, int syscall,
 						    int mode, int a, int b);

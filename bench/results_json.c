@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/designs.h"
 #include "bench/results.h"
 
 static json_t *time_json(time_t t)
@@ -353,6 +354,9 @@ json_t *ttm_results_to_json(const struct ttm_results *r)
 		json_array_append_new(comparisons, comparison_json(&r->comparisons[i]));
 	json_object_set_new(root, "comparisons", comparisons);
 	json_object_set_new(root, "verdicts", verdicts_json(r));
+	json_object_set_new(root, "designs", ttm_designs_json(r));
+	json_object_set_new(root, "coverage", ttm_coverage_json(r));
+	json_object_set_new(root, "adaptive", ttm_adaptive_json(r));
 	return root;
 }
 

@@ -99,6 +99,20 @@ static void store_deltas(const struct ttm_run_context *ctx, const struct snapsho
 	}
 }
 
+/*
+ * The workload's --syscall value. Besides the five probed syscalls, which
+ * share their numbers with enum ttm_syscall, `ttmbench validate` and
+ * `ttmbench coverage` run the getppid control and socketcall-connect.
+ */
+const char *ttm_workload_syscall_name(int syscall)
+{
+	if (syscall == TTM_WL_GETPPID)
+		return "getppid";
+	if (syscall == TTM_WL_SOCKETCALL_CONNECT)
+		return "socketcall-connect";
+	return ttm_syscall_name(syscall);
+}
+
 static void exec_workload(const struct ttm_run_context *ctx, int syscall, int mode,
 			  double duration_s, int record_fd, int start_fd, int gate_fd)
 {
@@ -130,7 +144,7 @@ static void exec_workload(const struct ttm_run_context *ctx, int syscall, int mo
 
 	argv[n++] = (char *)p->workload;
 	argv[n++] = "--syscall";
-	argv[n++] = (char *)ttm_syscall_name(syscall);
+	argv[n++] = (char *)ttm_workload_syscall_name(syscall);
 	argv[n++] = "--entry";
 	argv[n++] = (char *)ttm_mode_name(mode);
 	if (duration_s > 0 || !p->ops) {

@@ -18,6 +18,9 @@ struct ttm_run_context {
 /* Set by the SIGINT/SIGTERM handler; the runner stops after the current workload. */
 extern volatile sig_atomic_t ttm_stop_signal;
 
+/* The workload's --syscall name of a syscall: enum ttm_syscall or enum ttm_workload_syscall. */
+const char *ttm_workload_syscall_name(int syscall);
+
 /*
  * Run the workload once for (syscall, mode) under the attached configuration
  * and fill out. duration_s overrides the parameters' bound when > 0 (warm-up).

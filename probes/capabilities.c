@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "probes/loader.h"
+#include "probes/probe_internal.h"
 
 #define TRACEFS_PATH "/sys/kernel/tracing"
 #define DEBUGFS_TRACING_PATH "/sys/kernel/debug/tracing"
@@ -80,9 +81,28 @@ static void detect_privileges(struct ttm_capabilities *caps)
 		   "grant CAP_BPF and CAP_PERFMON");
 }
 
+/* The BTF file TTMBENCH_BTF_PATH names must exist and parse. */
+static void detect_custom_btf(struct ttm_capabilities *caps, const char *path)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	int err = libbpf_get_error(btf);
+
+	if (err) {
+		set_status(&caps->btf, false,
+			   "TTMBENCH_BTF_PATH '%s' is not a readable BTF file: %s; unset "
+			   "TTMBENCH_BTF_PATH or point it at the BTF of this kernel",
+			   path, strerror(-err));
+		return;
+	}
+	btf__free(btf);
+	set_status(&caps->btf, true, "%s from TTMBENCH_BTF_PATH", path);
+}
+
 static void detect_btf(struct ttm_capabilities *caps)
 {
-	if (path_exists(VMLINUX_BTF_PATH))
+	if (ttm_btf_custom_path())
+		detect_custom_btf(caps, ttm_btf_custom_path());
+	else if (path_exists(VMLINUX_BTF_PATH))
 		set_status(&caps->btf, true, VMLINUX_BTF_PATH " is present");
 	else
 		set_status(&caps->btf, false,
@@ -364,6 +384,99 @@ static void detect_raw_tracepoint(struct ttm_capabilities *caps)
 	close(prog_fd);
 }
 
+/* Load a tp_btf program on sys_enter and attach it, then unload it. */
+static void detect_tp_btf(struct ttm_capabilities *caps)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	char why[192];
+	int prog_fd, link_fd, btf_id;
+
+	if (!vmlinux) {
+		set_status(&caps->tp_btf, false,
+			   "vmlinux BTF could not be loaded, and tp_btf needs it: %s",
+			   caps->btf.reason);
+		return;
+	}
+	btf_id = btf__find_by_name_kind(vmlinux, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
+	btf__free(vmlinux);
+	if (btf_id <= 0) {
+		set_status(&caps->tp_btf, false,
+			   "btf_trace_sys_enter is not in vmlinux BTF, so tp_btf/sys_enter has no "
+			   "target; the rawtp design does not need it");
+		return;
+	}
+
+	opts.attach_btf_id = btf_id;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ttm_tp_btf_test", "GPL", return_zero, 2,
+				&opts);
+	if (prog_fd < 0) {
+		describe_errno(why, sizeof(why), errno);
+		set_status(&caps->tp_btf, false,
+			   "loading a test tp_btf/sys_enter program failed: %s; the rawtp design "
+			   "does not need tp_btf",
+			   why);
+		return;
+	}
+
+	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	if (link_fd < 0) {
+		describe_errno(why, sizeof(why), errno);
+		set_status(&caps->tp_btf, false,
+			   "attaching a test tp_btf/sys_enter program failed: %s", why);
+	} else {
+		set_status(&caps->tp_btf, true,
+			   "a test program loaded and attached to tp_btf/sys_enter");
+		close(link_fd);
+	}
+	close(prog_fd);
+}
+
+/* fentry on the chosen ia32 wrapper needs fentry itself and the wrapper in vmlinux BTF. */
+static void detect_ia32_fentry(struct ttm_capabilities *caps)
+{
+	struct btf *vmlinux = NULL;
+	char symbol[64];
+
+	if (caps->fentry.available)
+		vmlinux = btf__load_vmlinux_btf();
+
+	for (int sc = 0; sc < TTM_SC_COUNT; sc++) {
+		struct ttm_syscall_caps *s = &caps->sc[sc];
+
+		snprintf(symbol, sizeof(symbol), "__ia32_%ssys_%s",
+			 s->ia32_kind == TTM_KIND_IA32_COMPAT ? "compat_" : "", ttm_syscall_name(sc));
+		if (!caps->fentry.available)
+			set_status(&s->ia32_fentry, false, "fentry: %s", caps->fentry.reason);
+		else if (s->ia32_kind < 0)
+			set_status(&s->ia32_fentry, false, "%s", s->ia32_kprobe.reason);
+		else if (!vmlinux || btf__find_by_name_kind(vmlinux, symbol, BTF_KIND_FUNC) <= 0)
+			set_status(&s->ia32_fentry, false,
+				   "%s is not in vmlinux BTF, so fentry cannot attach to it", symbol);
+		else
+			set_status(&s->ia32_fentry, true, "fentry/%s", symbol);
+	}
+	btf__free(vmlinux);
+}
+
+static void detect_calibration(struct ttm_capabilities *caps)
+{
+	char path[256];
+
+	if (!caps->tracefs.available) {
+		set_status(&caps->calibration, false, "tracefs is unavailable: %s",
+			   caps->tracefs.reason);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_getppid/id", caps->tracefs_path);
+	if (path_exists(path))
+		set_status(&caps->calibration, true, "syscalls/sys_enter_getppid");
+	else
+		set_status(&caps->calibration, false,
+			   "%s is missing: the kernel was built without CONFIG_FTRACE_SYSCALLS",
+			   path);
+}
+
 static bool cmdline_disables_ia32(void)
 {
 	char cmdline[4096] = "";
@@ -416,6 +529,52 @@ static void detect_ia32_emulation(struct ttm_capabilities *caps)
 			   "an ia32 getpid via int $0x80 did not return the pid (status %d)",
 			   status);
 	}
+}
+
+/* A design alone, and the design with the tracepoints ("tp+<design>"). */
+static void set_design_status(struct ttm_capabilities *caps, int alone, int with_tp,
+			      const struct ttm_status *design, const char *what)
+{
+	const struct ttm_status *tp = &caps->config[TTM_CONFIG_TP];
+
+	if (!caps->root.available)
+		set_status(&caps->config[alone], false, "privileges: %s", caps->root.reason);
+	else if (!caps->btf.available)
+		set_status(&caps->config[alone], false, "BTF: %s", caps->btf.reason);
+	else if (!caps->ia32_emulation.available)
+		set_status(&caps->config[alone], false, "ia32 emulation: %s",
+			   caps->ia32_emulation.reason);
+	else if (!design->available)
+		set_status(&caps->config[alone], false, "%s", design->reason);
+	else
+		set_status(&caps->config[alone], true, "%s", what);
+
+	if (!tp->available)
+		set_status(&caps->config[with_tp], false, "tp: %s", tp->reason);
+	else if (!caps->config[alone].available)
+		set_status(&caps->config[with_tp], false, "%s: %s", ttm_config_name(alone),
+			   caps->config[alone].reason);
+	else
+		set_status(&caps->config[with_tp], true, "5 tracepoints and %s", what);
+}
+
+static void detect_design_configs(struct ttm_capabilities *caps)
+{
+	struct ttm_status fentry = { .available = true };
+
+	set_design_status(caps, TTM_CONFIG_RAWTP, TTM_CONFIG_TP_RAWTP, &caps->raw_tracepoint,
+			  "1 raw_tp/sys_enter program for ia32 calls");
+	set_design_status(caps, TTM_CONFIG_TP_BTF, TTM_CONFIG_TP_TP_BTF, &caps->tp_btf,
+			  "1 tp_btf/sys_enter program for ia32 calls");
+
+	if (!caps->fentry.available)
+		set_status(&fentry, false, "fentry: %s", caps->fentry.reason);
+	for (int sc = 0; fentry.available && sc < TTM_SC_COUNT; sc++)
+		if (!caps->sc[sc].ia32_fentry.available)
+			set_status(&fentry, false, "%s: %s", ttm_syscall_name(sc),
+				   caps->sc[sc].ia32_fentry.reason);
+	set_design_status(caps, TTM_CONFIG_FENTRY, TTM_CONFIG_TP_FENTRY, &fentry,
+			  "5 fentry programs on the ia32 wrappers");
 }
 
 static void detect_configs(struct ttm_capabilities *caps)
@@ -477,6 +636,8 @@ static void detect_configs(struct ttm_capabilities *caps)
 	else
 		set_status(&caps->config[TTM_CONFIG_FULL], true,
 			   "5 tracepoints and 5 ia32 kprobes");
+
+	detect_design_configs(caps);
 }
 
 int ttm_capabilities_detect(struct ttm_capabilities *caps, bool verbose)
@@ -500,10 +661,14 @@ int ttm_capabilities_detect(struct ttm_capabilities *caps, bool verbose)
 	if (caps->root.available) {
 		detect_fentry(caps);
 		detect_raw_tracepoint(caps);
+		detect_tp_btf(caps);
 	} else {
 		set_status(&caps->fentry, false, "not tested: %s", caps->root.reason);
 		set_status(&caps->raw_tracepoint, false, "not tested: %s", caps->root.reason);
+		set_status(&caps->tp_btf, false, "not tested: %s", caps->root.reason);
 	}
+	detect_ia32_fentry(caps);
+	detect_calibration(caps);
 	detect_ia32_emulation(caps);
 	detect_configs(caps);
 	return 0;

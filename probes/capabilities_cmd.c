@@ -18,8 +18,10 @@ static const char doc[] =
 	"Report which hooks of the TOCTOU-mitigation probes this kernel and this\n"
 	"process can use: the syscall enter tracepoints, the ia32 kprobes (compat\n"
 	"wrapper first, plain wrapper if there is none), fentry, raw tracepoints,\n"
-	"ia32 emulation, lockdown, and which attach configurations (none, tp,\n"
-	"kprobe, full) can run. Every unavailable item carries its reason.\n"
+	"tp_btf, ia32 emulation, lockdown, and which attach configurations can run:\n"
+	"none, tp, kprobe, full, and the alternative ia32 designs rawtp, tp_btf and\n"
+	"fentry, each alone and with the tracepoints (tp+rawtp, tp+tp_btf,\n"
+	"tp+fentry). Every unavailable item carries its reason.\n"
 	"\n"
 	"Needs root, or CAP_BPF and CAP_PERFMON, because it loads test programs.\n"
 	"\n"
@@ -93,6 +95,8 @@ static void print_table(const struct ttm_capabilities *caps)
 	print_status("kprobes", &caps->kprobe);
 	print_status("fentry", &caps->fentry);
 	print_status("raw tracepoint", &caps->raw_tracepoint);
+	print_status("tp_btf", &caps->tp_btf);
+	print_status("calibration", &caps->calibration);
 	print_status("ia32 emulation", &caps->ia32_emulation);
 	printf("  %-16s %s\n", "lockdown", caps->lockdown);
 

@@ -33,10 +33,11 @@ static json_t *syscall_to_json(const struct ttm_capabilities *caps, int sc)
 		json_object_set_new(kprobe, "program", json_null());
 	}
 
-	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:{s:s, s:b}, s:o}", "name", name,
+	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:{s:s, s:b}, s:o, s:o}", "name", name,
 			 "tracepoint", status_to_json(&s->tracepoint), "compat_symbol", "name",
 			 compat, "present", s->compat_symbol, "plain_symbol", "name", plain,
-			 "present", s->plain_symbol, "ia32_kprobe", kprobe);
+			 "present", s->plain_symbol, "ia32_kprobe", kprobe, "ia32_fentry",
+			 status_to_json(&s->ia32_fentry));
 }
 
 struct json_t *ttm_capabilities_to_json(const struct ttm_capabilities *caps)
@@ -60,5 +61,7 @@ struct json_t *ttm_capabilities_to_json(const struct ttm_capabilities *caps)
 			 status_to_json(&caps->raw_tracepoint), "ia32_emulation",
 			 status_to_json(&caps->ia32_emulation), "lockdown", caps->lockdown,
 			 "syscalls", syscalls, "configs", configs);
+	json_object_set_new(root, "tp_btf", status_to_json(&caps->tp_btf));
+	json_object_set_new(root, "calibration", status_to_json(&caps->calibration));
 	return root;
 }

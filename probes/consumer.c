@@ -20,6 +20,14 @@
 /* How long ttm_consumer_drain waits for a consume pass before it gives up. */
 #define TTM_DRAIN_TIMEOUT_S 10
 
+/*
+ * The programs submit with BPF_RB_NO_WAKEUP, so ring-buffer data never wakes
+ * the consumer: it consumes every TTM_POLL_INTERVAL_MS, and at once on a
+ * drain request or stop. 1 ms of events fits in the default 8 MiB buffers
+ * up to several million events per second per buffer.
+ */
+#define TTM_POLL_INTERVAL_MS 1
+
 int ttm_event_param(const void *data, size_t size, unsigned int index, const void **param)
 {
 	const struct ttm_event_hdr *hdr = data;
@@ -49,7 +57,7 @@ static bool event_well_formed(const struct ttm_event_hdr *hdr, const __u8 *data,
 	const __u16 *lens;
 	size_t total;
 
-	if (size < sizeof(*hdr) || hdr->len != size || hdr->prog_id >= TTM_PROG_EXTRA)
+	if (size < sizeof(*hdr) || hdr->len != size || hdr->prog_id >= TTM_PROG_COUNT)
 		return false;
 	total = sizeof(*hdr) + hdr->nparams * sizeof(__u16);
 	if (total > size)
@@ -81,12 +89,34 @@ static void count_tgid(struct ttm_consumer *c, __u32 prog_id, __u32 tgid)
 	c->tgid_overflow++;
 }
 
+/*
+ * The syscall of an event, from its 64-bit number: the rawtp and tp_btf
+ * programs serve all five, so the program id alone does not tell.
+ */
+static int event_syscall(const struct ttm_event_hdr *hdr)
+{
+	switch (hdr->syscall_nr) {
+	case TTM_NR64_CONNECT:
+		return TTM_SC_CONNECT;
+	case TTM_NR64_CREAT:
+		return TTM_SC_CREAT;
+	case TTM_NR64_OPEN:
+		return TTM_SC_OPEN;
+	case TTM_NR64_OPENAT:
+		return TTM_SC_OPENAT;
+	case TTM_NR64_OPENAT2:
+		return TTM_SC_OPENAT2;
+	}
+	return -1;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct ttm_consumer *c = ctx;
 	const struct ttm_event_hdr *hdr = data;
 	ttm_event_fn hook;
 	void *hook_ctx;
+	int sc;
 
 	pthread_mutex_lock(&c->lock);
 	if (!event_well_formed(hdr, data, size)) {
@@ -94,8 +124,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
+	sc = event_syscall(hdr);
 	c->prog_events[hdr->prog_id]++;
-	c->syscall_events[hdr->prog_id / 3][hdr->prog_id % 3 != TTM_KIND_TP]++;
+	if (sc >= 0)
+		c->syscall_events[sc][(hdr->flags & TTM_EVT_IA32) != 0]++;
 	count_tgid(c, hdr->prog_id, hdr->tgid);
 	hook = c->hook;
 	hook_ctx = c->hook_ctx;
@@ -107,7 +139,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 }
 
 /*
- * Each wakeup (ring-buffer data, a drain request or stop) runs one full
+ * Each poll interval and each wakeup (a drain request or stop) runs one full
  * consume pass over every ring buffer. A drain request is marked done only
  * by a pass that started after the request, so it covers every event
  * committed before it.
@@ -132,7 +164,7 @@ static void *consumer_main(void *arg)
 	}
 
 	for (;;) {
-		n = epoll_wait(c->epoll_fd, events, 2, -1);
+		n = epoll_wait(c->epoll_fd, events, 2, TTM_POLL_INTERVAL_MS);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			fprintf(stderr, "ttmbench: ring-buffer consumer: epoll_wait failed: %s\n",

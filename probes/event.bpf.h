@@ -277,7 +277,12 @@ static __always_inline void ttm_ev_submit(struct ttm_ev *ev)
 
 	if (len > TTM_SCRATCH_SIZE)
 		len = TTM_SCRATCH_SIZE;
-	if (bpf_ringbuf_output(ringbuf, ev->buf, len, 0)) {
+	/*
+	 * No wakeup per event, as Falco's modern probe does: the consumer polls
+	 * on a timer instead. A wakeup is an irq_work (an IPI in a VM) charged
+	 * to the traced syscall, which would inflate the measured penalty.
+	 */
+	if (bpf_ringbuf_output(ringbuf, ev->buf, len, BPF_RB_NO_WAKEUP)) {
 		__sync_fetch_and_add(&ev->counters->lost_ringbuf_full, 1);
 		return;
 	}

@@ -23,7 +23,7 @@ struct ttm_probe {
 	struct ttm *skel;
 	struct ttm_capabilities caps;
 	struct ttm_probe_opts opts;
-	struct bpf_link *links[TTM_PROG_EXTRA];
+	struct bpf_link *links[TTM_PROG_COUNT];
 	struct ttm_consumer consumer;
 };
 
@@ -51,19 +51,64 @@ static int silence_libbpf(enum libbpf_print_level level, const char *fmt, va_lis
 
 static struct bpf_program *prog_by_id(struct bpf_object *obj, int prog_id)
 {
-	if (prog_id < 0 || prog_id >= TTM_PROG_EXTRA)
+	if (prog_id < 0 || prog_id >= TTM_PROG_COUNT)
 		return NULL;
 	return bpf_object__find_program_by_name(obj, ttm_prog_name(prog_id));
 }
 
-/* Whether the program's hook exists here: the tracepoint, or the chosen ia32 kprobe. */
+/*
+ * Whether the program's hook exists here: the tracepoint, the chosen ia32
+ * kprobe, the sys_enter raw tracepoint (raw_tp or tp_btf), the chosen ia32
+ * wrapper under fentry, or sys_enter_getppid for the calibration program.
+ */
 static bool hook_present(const struct ttm_capabilities *caps, int prog_id)
 {
 	int sc = prog_id / 3, kind = prog_id % 3;
 
+	if (prog_id == TTM_PROG_RAWTP)
+		return caps->raw_tracepoint.available;
+	if (prog_id == TTM_PROG_TP_BTF)
+		return caps->tp_btf.available;
+	if (prog_id >= TTM_PROG_FENTRY(0) && prog_id < TTM_PROG_FENTRY(TTM_SC_COUNT))
+		return caps->sc[prog_id - TTM_PROG_FENTRY(0)].ia32_fentry.available;
+	if (prog_id == TTM_PROG_CALIBRATION)
+		return caps->calibration.available;
+
 	if (kind == TTM_KIND_TP)
 		return caps->sc[sc].tracepoint.available;
 	return caps->sc[sc].ia32_kind == kind && caps->sc[sc].ia32_kprobe.available;
+}
+
+/* Open the skeleton with the BTF of TTMBENCH_BTF_PATH for CO-RE, when it is set. */
+static struct ttm *open_skeleton(void)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = ttm_btf_custom_path());
+
+	return ttm__open_opts(&opts);
+}
+
+/* Point each loaded fentry program at the wrapper the kprobe rule chose for its syscall. */
+static int set_fentry_targets(struct ttm_probe *p)
+{
+	char symbol[64];
+	int err;
+
+	for (int sc = 0; sc < TTM_SC_COUNT; sc++) {
+		struct bpf_program *prog = prog_by_id(p->skel->obj, TTM_PROG_FENTRY(sc));
+		int kind = p->caps.sc[sc].ia32_kind;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		snprintf(symbol, sizeof(symbol), "__ia32_%ssys_%s",
+			 kind == TTM_KIND_IA32_COMPAT ? "compat_" : "", ttm_syscall_name(sc));
+		err = bpf_program__set_attach_target(prog, 0, symbol);
+		if (err) {
+			fprintf(stderr, "ttmbench: setting the fentry target of %s to %s failed: %s\n",
+				ttm_prog_name(TTM_PROG_FENTRY(sc)), symbol, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
 static int check_opts(const struct ttm_probe_opts *in, struct ttm_probe_opts *out)
@@ -148,6 +193,15 @@ static int write_tables(struct ttm_probe *p)
 	return write_settings(p, p->opts.dropping_mode, p->opts.sampling_ratio);
 }
 
+static ttm_probe_open_hook open_hook;
+static void *open_hook_ctx;
+
+void ttm_probe_set_open_hook(ttm_probe_open_hook fn, void *ctx)
+{
+	open_hook = fn;
+	open_hook_ctx = ctx;
+}
+
 int ttm_probe_open(struct ttm_probe **out, const struct ttm_probe_opts *opts,
 		   const struct ttm_capabilities *caps)
 {
@@ -156,6 +210,11 @@ int ttm_probe_open(struct ttm_probe **out, const struct ttm_probe_opts *opts,
 	int err;
 
 	*out = NULL;
+	if (open_hook) {
+		err = open_hook(open_hook_ctx);
+		if (err)
+			return err;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -179,20 +238,27 @@ int ttm_probe_open(struct ttm_probe **out, const struct ttm_probe_opts *opts,
 		goto fail;
 	}
 
-	p->skel = ttm__open();
+	if (!p->caps.btf.available) {
+		fprintf(stderr, "ttmbench: cannot load BPF programs: %s\n", p->caps.btf.reason);
+		err = -EOPNOTSUPP;
+		goto fail;
+	}
+
+	p->skel = open_skeleton();
 	if (!p->skel) {
 		err = -errno;
 		fprintf(stderr, "ttmbench: opening the BPF skeleton failed: %s\n", strerror(errno));
 		goto fail;
 	}
 
-	for (int id = 0; id < TTM_PROG_EXTRA; id++) {
+	for (int id = 0; id < TTM_PROG_COUNT; id++) {
 		bool present = hook_present(&p->caps, id);
 
 		bpf_program__set_autoload(prog_by_id(p->skel->obj, id), present);
 		if (present || !p->opts.verbose)
 			continue;
-		if (id % 3 != TTM_KIND_TP && p->caps.sc[id / 3].ia32_kind != id % 3)
+		if (id < TTM_PROG_EXTRA && id % 3 != TTM_KIND_TP &&
+		    p->caps.sc[id / 3].ia32_kind != id % 3)
 			fprintf(stderr, "ttmbench: not loading %s: another ia32 kprobe is chosen for %s\n",
 				ttm_prog_name(id), ttm_syscall_name(id / 3));
 		else
@@ -200,6 +266,9 @@ int ttm_probe_open(struct ttm_probe **out, const struct ttm_probe_opts *opts,
 				ttm_prog_name(id), ttm_prog_hook(id));
 	}
 	bpf_map__set_max_entries(p->skel->maps.ttm_ringbufs, ncpus);
+	err = set_fentry_targets(p);
+	if (err)
+		goto fail;
 
 	err = ttm__load(p->skel);
 	if (err) {
@@ -233,7 +302,7 @@ fail:
 
 int ttm_probe_detach(struct ttm_probe *p)
 {
-	for (int id = 0; id < TTM_PROG_EXTRA; id++) {
+	for (int id = 0; id < TTM_PROG_COUNT; id++) {
 		bpf_link__destroy(p->links[id]);
 		p->links[id] = NULL;
 	}
@@ -248,7 +317,7 @@ int ttm_probe_attach(struct ttm_probe *p, enum ttm_config config)
 		return -EINVAL;
 	ttm_probe_detach(p);
 
-	for (int id = 0; id < TTM_PROG_EXTRA; id++) {
+	for (int id = 0; id < TTM_PROG_COUNT; id++) {
 		struct bpf_program *prog;
 
 		if (!ttm_config_has_prog(config, id, &p->caps))
@@ -427,12 +496,13 @@ int ttm_probe_verify_kprobe_programs(bool verbose)
 	int err;
 
 	libbpf_set_print(verbose ? print_libbpf : silence_libbpf);
-	skel = ttm__open();
+	skel = open_skeleton();
 	if (!skel)
 		return -errno;
 
-	for (int id = 0; id < TTM_PROG_EXTRA; id++)
-		bpf_program__set_autoload(prog_by_id(skel->obj, id), id % 3 != TTM_KIND_TP);
+	for (int id = 0; id < TTM_PROG_COUNT; id++)
+		bpf_program__set_autoload(prog_by_id(skel->obj, id),
+					  id < TTM_PROG_EXTRA && id % 3 != TTM_KIND_TP);
 	bpf_map__set_max_entries(skel->maps.ttm_ringbufs, libbpf_num_possible_cpus());
 
 	err = ttm__load(skel);
@@ -441,4 +511,40 @@ int ttm_probe_verify_kprobe_programs(bool verbose)
 			strerror(-err));
 	ttm__destroy(skel);
 	return err;
+}
+
+int ttm_probe_set_calibration_loops(struct ttm_probe *p, __u32 loops)
+{
+	__u32 zero = 0;
+
+	if (loops > TTM_CALIBRATION_LOOPS_MAX)
+		return -EINVAL;
+	if (bpf_map__update_elem(p->skel->maps.ttm_calibration_loops, &zero, sizeof(zero), &loops,
+				 sizeof(loops), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int ttm_probe_attach_calibration(struct ttm_probe *p)
+{
+	struct bpf_program *prog = prog_by_id(p->skel->obj, TTM_PROG_CALIBRATION);
+	int id = TTM_PROG_CALIBRATION;
+
+	if (!bpf_program__autoload(prog)) {
+		fprintf(stderr, "ttmbench: the calibration program needs %s, which is not available: %s\n",
+			ttm_prog_hook(id), p->caps.calibration.reason);
+		return -EOPNOTSUPP;
+	}
+	if (p->links[id])
+		return 0;
+
+	p->links[id] = bpf_program__attach(prog);
+	if (!p->links[id]) {
+		int err = -errno;
+
+		fprintf(stderr, "ttmbench: attaching %s to %s failed: %s\n", ttm_prog_name(id),
+			ttm_prog_hook(id), strerror(errno));
+		return err;
+	}
+	return 0;
 }

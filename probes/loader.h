@@ -21,8 +21,21 @@ enum ttm_config {
 	TTM_CONFIG_TP, /* the five sys_enter tracepoint programs */
 	TTM_CONFIG_KPROBE, /* the five ia32 kprobe programs */
 	TTM_CONFIG_FULL, /* Falco's set: tracepoints and ia32 kprobes */
+	/*
+	 * Alternative hook designs for ia32 calls, each alone and as a
+	 * Falco-like set with the tracepoints ("tp+<design>").
+	 */
+	TTM_CONFIG_RAWTP, /* raw_tp/sys_enter program */
+	TTM_CONFIG_TP_RAWTP,
+	TTM_CONFIG_TP_BTF, /* tp_btf/sys_enter program */
+	TTM_CONFIG_TP_TP_BTF,
+	TTM_CONFIG_FENTRY, /* fentry programs on the ia32 wrappers */
+	TTM_CONFIG_TP_FENTRY,
 	TTM_CONFIG_COUNT,
 };
+
+/* none, tp, kprobe and full: what "all" selects in a configuration list. */
+#define TTM_CONFIG_FALCO_COUNT (TTM_CONFIG_FULL + 1)
 
 #define TTM_REASON_LEN 256
 
@@ -39,6 +52,7 @@ struct ttm_syscall_caps {
 	/* The ia32 kprobe program that would be attached: its kind, or -1 if none. */
 	int ia32_kind;
 	struct ttm_status ia32_kprobe; /* the chosen kprobe can attach */
+	struct ttm_status ia32_fentry; /* fentry works and the chosen wrapper is in vmlinux BTF */
 };
 
 struct ttm_capabilities {
@@ -54,6 +68,8 @@ struct ttm_capabilities {
 	char lockdown[32]; /* "none", "integrity", "confidentiality" or "unknown" */
 	struct ttm_syscall_caps sc[TTM_SC_COUNT];
 	struct ttm_status config[TTM_CONFIG_COUNT];
+	struct ttm_status tp_btf; /* a load and attach test on tp_btf/sys_enter */
+	struct ttm_status calibration; /* syscalls/sys_enter_getppid, for `ttmbench validate` */
 };
 
 /* Fill caps. Never fails on a missing feature: that is recorded with its reason. */
@@ -167,7 +183,10 @@ int ttm_probe_verify_kprobe_programs(bool verbose);
 /* "openat,connect" or "all" -> selected[TTM_SC_COUNT]. */
 int ttm_parse_syscall_list(const char *arg, bool selected[TTM_SC_COUNT], char *err,
 			   size_t err_len);
-/* "none,tp,full" or "all" -> configs in the given order, no duplicates. */
+/*
+ * "none,tp,full", "all" (none, tp, kprobe, full) or "designs" (rawtp ... tp+fentry)
+ * -> configs in the given order, no duplicates.
+ */
 int ttm_parse_config_list(const char *arg, enum ttm_config configs[TTM_CONFIG_COUNT],
 			  int *count, char *err, size_t err_len);
 /* A power of two from 1 to TTM_SAMPLING_RATIO_MAX. */
@@ -183,5 +202,28 @@ int ttm_probe_pause_consumer(struct ttm_probe *p, bool paused);
 
 /* CPU time used so far by the consumer thread, in ns (its CLOCK_THREAD_CPUTIME_ID clock). */
 int ttm_probe_consumer_cpu_ns(struct ttm_probe *p, __u64 *ns);
+
+/*
+ * Calibration program (positive control): a bpf_loop of `loops` iterations on
+ * syscalls/sys_enter_getppid. The size can change while it is attached. It
+ * is attached apart from the configurations, and ttm_probe_attach and
+ * ttm_probe_detach detach it too. Both return 0 or a negative errno;
+ * -EOPNOTSUPP when the tracepoint is missing.
+ */
+int ttm_probe_set_calibration_loops(struct ttm_probe *p, __u32 loops);
+int ttm_probe_attach_calibration(struct ttm_probe *p);
+
+/* The kind of hook a program id uses: "tracepoint", "kprobe", "raw_tp", "tp_btf", "fentry". */
+const char *ttm_prog_hook_kind(int prog_id);
+/* Whether the program serves ia32 calls (kprobes and the designs), as opposed to the tracepoints. */
+bool ttm_prog_is_ia32(int prog_id);
+
+/*
+ * Called by ttm_probe_open before it loads anything; a non-zero return is
+ * returned by ttm_probe_open. `ttmbench` takes its run lock here, so that
+ * bad input is rejected before a busy lock is.
+ */
+typedef int (*ttm_probe_open_hook)(void *ctx);
+void ttm_probe_set_open_hook(ttm_probe_open_hook fn, void *ctx);
 
 #endif /* TTM_LOADER_H */

@@ -8,7 +8,9 @@
 #include "probes/loader.h"
 
 #define SYSCALL_CHOICES "connect, creat, open, openat, openat2 or all"
-#define CONFIG_CHOICES "none, tp, kprobe, full or all"
+#define CONFIG_CHOICES                                                                   \
+	"none, tp, kprobe, full, rawtp, tp+rawtp, tp_btf, tp+tp_btf, fentry, tp+fentry, all " \
+	"(none, tp, kprobe and full) or designs (the six rawtp, tp_btf and fentry ones)"
 
 /* Split arg at commas into dst tokens; returns the token count or -1 on an empty token. */
 static int split_list(const char *arg, char *copy, size_t copy_len, char **tokens, int max)
@@ -86,7 +88,13 @@ int ttm_parse_config_list(const char *arg, enum ttm_config configs[TTM_CONFIG_CO
 		int config = ttm_config_from_name(tokens[i]);
 
 		if (!strcmp(tokens[i], "all")) {
-			for (config = 0; config < TTM_CONFIG_COUNT; config++)
+			for (config = 0; config < TTM_CONFIG_FALCO_COUNT; config++)
+				if (!config_listed(configs, *count, config))
+					configs[(*count)++] = config;
+			continue;
+		}
+		if (!strcmp(tokens[i], "designs")) {
+			for (config = TTM_CONFIG_FALCO_COUNT; config < TTM_CONFIG_COUNT; config++)
 				if (!config_listed(configs, *count, config))
 					configs[(*count)++] = config;
 			continue;

@@ -56,4 +56,7 @@ __u64 ttm_consumer_events(struct ttm_consumer *c, int prog_id, pid_t tgid);
 int ttm_consumer_pause(struct ttm_consumer *c, bool paused);
 int ttm_consumer_cpu_ns(struct ttm_consumer *c, __u64 *ns);
 
+/* The file named by TTMBENCH_BTF_PATH (btf_path.c), or NULL when unset or empty. */
+const char *ttm_btf_custom_path(void);
+
 #endif /* TTM_PROBE_INTERNAL_H */

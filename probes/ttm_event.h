@@ -57,6 +57,22 @@ enum ttm_prog_kind {
 #define TTM_PROG_EXTRA (TTM_SC_COUNT * 3)
 #define TTM_PROG_MAX 32
 
+/*
+ * Alternative hook designs for ia32 calls. rawtp and tp_btf are one program
+ * each on the sys_enter raw tracepoint, serving the five syscalls; fentry has
+ * one program per syscall on the same wrapper the ia32 kprobe would use.
+ */
+#define TTM_PROG_RAWTP (TTM_PROG_EXTRA + 0)
+#define TTM_PROG_TP_BTF (TTM_PROG_EXTRA + 1)
+#define TTM_PROG_FENTRY(sc) (TTM_PROG_EXTRA + 2 + (sc))
+/* The positive control of `ttmbench validate`: a loop of known size on sys_enter_getppid. */
+#define TTM_PROG_CALIBRATION (TTM_PROG_EXTRA + 2 + TTM_SC_COUNT)
+/* Ids in use: the TOCTOU programs, the designs and the calibration program. */
+#define TTM_PROG_COUNT (TTM_PROG_CALIBRATION + 1)
+
+/* Upper bound of the calibration loop count (bpf_loop accepts up to 1 << 23). */
+#define TTM_CALIBRATION_LOOPS_MAX (1U << 20)
+
 /* Per-syscall flags in the drop-flags table (indexed by 64-bit syscall number). */
 #define TTM_SC_FLAG_INTERESTING (1U << 0)
 #define TTM_SC_FLAG_NEVER_DROP (1U << 1)

@@ -2,7 +2,7 @@
 # `ttmbench run` CLI test (bad input, and as root an acceptance run).
 
 BENCH_LIB_OBJS := $(addprefix $(BUILD)/bench/,stats.o results.o verdict.o results_json.o \
-	report.o perf_counters.o hostinfo.o)
+	report.o perf_counters.o hostinfo.o designs.o)
 TEST_STATS := $(BUILD)/tests/test_stats
 TEST_REPORT := $(BUILD)/tests/test_report
 

@@ -848,11 +848,11 @@ static void test_parse_config_list(void **state)
 	assert_int_equal(configs[1], TTM_CONFIG_NONE);
 
 	assert_int_equal(ttm_parse_config_list("all", configs, &count, err, sizeof(err)), 0);
-	assert_int_equal(count, TTM_CONFIG_COUNT);
+	assert_int_equal(count, TTM_CONFIG_FALCO_COUNT);
 
-	assert_int_equal(ttm_parse_config_list("tp,fentry", configs, &count, err, sizeof(err)),
+	assert_int_equal(ttm_parse_config_list("tp,kprobes", configs, &count, err, sizeof(err)),
 			 -EINVAL);
-	assert_non_null(strstr(err, "'fentry'"));
+	assert_non_null(strstr(err, "'kprobes'"));
 	assert_int_equal(ttm_parse_config_list("tp,tp", configs, &count, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "twice"));
 }
@@ -888,7 +888,8 @@ static void test_names(void **state)
 	assert_string_equal(ttm_prog_hook(OPENAT_TP), "tracepoint/syscalls/sys_enter_openat");
 	assert_int_equal(ttm_syscall_from_name("openat2"), TTM_SC_OPENAT2);
 	assert_int_equal(ttm_config_from_name("full"), TTM_CONFIG_FULL);
-	assert_int_equal(ttm_config_from_name("fentry"), -1);
+	assert_int_equal(ttm_config_from_name("fentry"), TTM_CONFIG_FENTRY);
+	assert_int_equal(ttm_config_from_name("kprobes"), -1);
 	assert_true(ttm_config_has_prog(TTM_CONFIG_FULL, OPENAT_TP, NULL));
 	assert_false(ttm_config_has_prog(TTM_CONFIG_KPROBE, OPENAT_TP, NULL));
 }
