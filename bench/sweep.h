@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sampling-rate study (`ttmbench sweep`): every configuration, syscall, entry
+ * path, workload rate and sampling ratio measured in repetitions, then
+ * sweep.json, report.md and the gnuplot plots. docs/sweep.md describes the
+ * schema.
+ */
+#ifndef TTM_SWEEP_H
+#define TTM_SWEEP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "bench/results.h"
+
+#define TTM_SWEEP_SCHEMA "ttmbench.sweep"
+#define TTM_SWEEP_SCHEMA_VERSION 1
+#define TTM_SWEEP_FOLDER_SUFFIX "-sweep"
+
+#define TTM_SWEEP_MAX_RATIOS 8 /* 1, 2, 4 ... 128 */
+#define TTM_SWEEP_MAX_RATES 16
+
+struct ttm_sweep_params {
+	int configs[TTM_CONFIG_COUNT];
+	int nconfigs;
+	int syscalls[TTM_SC_COUNT];
+	int nsyscalls;
+	int modes[TTM_ENTRY_COUNT];
+	int nmodes;
+	uint32_t ratios[TTM_SWEEP_MAX_RATIOS]; /* ascending */
+	int nratios;
+	double rates[TTM_SWEEP_MAX_RATES]; /* ops/s in the order given; 0 means max */
+	int nrates;
+	double duration_s;
+	int reps;
+	double warmup_s;
+	int workload_cpu;
+	int consumer_cpu; /* -1: not pinned */
+	uint64_t seed;
+	char workload[PATH_MAX];
+};
+
+struct ttm_sweep_options {
+	struct ttm_sweep_params params;
+	char out_dir[PATH_MAX]; /* empty: results/<UTC timestamp>-<host>-sweep */
+	bool quiet;
+	bool verbose;
+};
+
+/* One repetition of one point: the run engine's result plus the consumer's CPU time. */
+struct ttm_sweep_rep {
+	struct ttm_rep_result run;
+	bool consumer_cpu_valid;
+	uint64_t consumer_cpu_ns;
+};
+
+/* Sums over the repetitions of one point, for the programs of the point's syscall. */
+struct ttm_sweep_totals {
+	uint64_t ops;
+	uint64_t elapsed_ns;
+	uint64_t events; /* from the workload's process */
+	struct ttm_counters counters;
+	uint64_t delivered; /* events the consumer read from these programs, any process */
+	uint64_t consumer_cpu_ns;
+	bool consumer_cpu_valid;
+	/* Over every program attached, not only the syscall's. */
+	bool accounting_exact;
+	int64_t fired_minus_outcomes;
+	int64_t submitted_minus_delivered;
+};
+
+struct ttm_sweep_point {
+	int config;
+	int syscall;
+	int mode;
+	int rate_index; /* into params.rates */
+	uint32_t ratio; /* 0 for config none: nothing is sampled */
+	enum ttm_cell_status status;
+	char reason[TTM_MSG_LEN];
+	int nreps;
+	struct ttm_sweep_rep *reps; /* room for params.reps, indexed by repetition */
+
+	/* Filled by ttm_sweep_analyze. */
+	bool has_stats;
+	struct ttm_median_summary ns_per_op;
+	double achieved_rate_median;
+	bool task_clock_valid;
+	double task_clock_ns_per_op_median;
+	bool has_vs_none;
+	struct ttm_paired_diff vs_none; /* this point minus none, same syscall, mode and rate */
+	bool has_vs_ratio1;
+	struct ttm_paired_diff vs_ratio1; /* this point minus the same configuration at ratio 1 */
+	struct ttm_sweep_totals totals;
+};
+
+/* One program's counters against the consumer's events, from load to the end of the sweep. */
+struct ttm_sweep_prog_accounting {
+	int prog_id;
+	struct ttm_counters counters;
+	uint64_t delivered;
+};
+
+/*
+ * Read after the last workload, with everything detached and the consumer
+ * drained, so nothing is in flight: fired must equal the sum of the outcomes
+ * and submitted must equal delivered, exactly.
+ */
+struct ttm_sweep_accounting {
+	bool valid;
+	char reason[TTM_MSG_LEN]; /* why not valid */
+	int nprogs;
+	struct ttm_sweep_prog_accounting progs[TTM_PROG_MAX];
+	uint64_t bad_events;
+	bool exact;
+};
+
+struct ttm_sweep {
+	int argc;
+	char **argv;
+	time_t start_time;
+	time_t end_time;
+	double wall_s;
+	bool complete;
+	char incomplete_reason[TTM_MSG_LEN];
+	json_t *host; /* owned */
+	json_t *capabilities; /* owned, may be NULL */
+	struct ttm_sweep_params params;
+	bool bpf_stats_enabled;
+	struct ttm_config_info configs[TTM_CONFIG_COUNT];
+	struct ttm_sweep_point *points;
+	int npoints;
+	struct ttm_sweep_accounting accounting;
+	json_t *plots; /* owned: [{file, title}] of the plots rendered */
+	char plot_error[TTM_MSG_LEN]; /* why plots are missing, empty when none are */
+};
+
+/* Parse argv; bad input prints a message naming the value and the fix and exits with 2. */
+void ttm_sweep_parse_options(int argc, char **argv, struct ttm_sweep_options *opts);
+
+/* Parse "1,2,4" into ascending ratios; rejects non-powers of two, 0, > 128, duplicates. */
+int ttm_sweep_parse_ratios(const char *arg, uint32_t *ratios, int *count, char *err,
+			   size_t err_len);
+/* Parse "1000,max" in the given order; 0 stands for max. */
+int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err, size_t err_len);
+
+/* "1000", "max" ... */
+void ttm_sweep_rate_label(double rate, char *buf, size_t len);
+
+/* Allocate the points: for each configuration, syscall, mode and rate, one per ratio (one for none). */
+int ttm_sweep_init_points(struct ttm_sweep *s);
+struct ttm_sweep_point *ttm_sweep_point(struct ttm_sweep *s, int config, int syscall, int mode,
+					int rate_index, uint32_t ratio);
+void ttm_sweep_free(struct ttm_sweep *s);
+
+/* Medians, CIs, paired differences, kept fractions and totals of every point. */
+int ttm_sweep_analyze(struct ttm_sweep *s);
+
+/* Kept fraction of a point (events from the workload / ops), or -1 without ops. */
+double ttm_sweep_kept_fraction(const struct ttm_sweep_point *pt);
+
+/* Read the cumulative counters and events of every loaded program (call with nothing attached). */
+void ttm_sweep_read_accounting(struct ttm_probe *probe, const struct ttm_config_info *configs,
+			       struct ttm_sweep_accounting *acc);
+/* Whether fired = sum of the outcomes and submitted = delivered for one program. */
+bool ttm_sweep_prog_exact(const struct ttm_counters *c, uint64_t delivered);
+
+json_t *ttm_sweep_to_json(const struct ttm_sweep *s);
+
+/* The plot data files, the gnuplot plots (s->plots) and report.md, in dir. */
+void ttm_sweep_render_plots(struct ttm_sweep *s, const char *dir);
+int ttm_sweep_write_report(const char *dir, const struct ttm_sweep *s);
+
+/* Shared by sweep and ringbuf: results/<UTC timestamp>-<host><suffix>, created and writable. */
+int ttm_sweep_prepare_dir(const char *given, const char *suffix, char *out, size_t len,
+			  const char *cmd);
+/* build/ttm-workload next to the running binary; prints the fix when missing. */
+int ttm_sweep_find_workload(char *path, size_t len, const char *cmd);
+/* Write text to dir/name through a temporary file and rename(2). */
+int ttm_sweep_write_text(const char *dir, const char *name, const char *text);
+
+#endif /* TTM_SWEEP_H */

@@ -1,0 +1,342 @@
+#!/bin/bash
+# Command-line checks of `ttmbench sweep`, `ttmbench ringbuf` and `ttmbench
+# advise`: every bad input exits with status 2, names the value and creates no
+# output folder. As root, a tiny real sweep and ring-buffer study: their JSON
+# files, the kept fraction at ratio 4, exact event accounting, the plots, and
+# no program of ours left attached.
+# Usage: tests/cli_sweep.sh BUILD
+set -u
+
+BUILD=${1:-build}
+TTMBENCH=$BUILD/ttmbench
+FIXTURES=$(dirname "$0")/fixtures
+passed=0
+failed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok: $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAILED: $1"
+}
+
+# expect_usage_error NAME TEXT COMMAND...: exit status 2, TEXT in the output,
+# and no $scratch/out folder created.
+expect_usage_error() {
+	local name=$1 text=$2 out rc
+	shift 2
+	out=$(timeout 120 "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 2 ]; then
+		fail "$name: exit status $rc, expected 2; output: $out"
+	elif ! grep -qF -- "$text" <<<"$out"; then
+		fail "$name: output lacks '$text': $out"
+	elif [ -e "$scratch/out" ]; then
+		fail "$name: created $scratch/out"
+		rm -rf "$scratch/out"
+	else
+		pass "$name"
+	fi
+}
+
+# expect_status NAME STATUS TEXT COMMAND...
+expect_status() {
+	local name=$1 status=$2 text=$3 out rc
+	shift 3
+	out=$(timeout 60 "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$status" ]; then
+		fail "$name: exit status $rc, expected $status; output: $out"
+	elif ! grep -qF -- "$text" <<<"$out"; then
+		fail "$name: output lacks '$text': $out"
+	else
+		pass "$name"
+	fi
+}
+
+# check NAME COMMAND...: the command succeeds; its output is shown on failure.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name: $out"
+	fi
+}
+
+# --wait: queue behind another attaching ttmbench (they take /run/ttmbench.lock
+# before reading their options) rather than fail.
+sweep=("$TTMBENCH" sweep --wait --out "$scratch/out")
+ringbuf=("$TTMBENCH" ringbuf --wait --out "$scratch/out")
+
+expect_usage_error "ratio not a power of two" "'3'" "${sweep[@]}" --sampling 1,3
+expect_usage_error "ratio zero" "'0'" "${sweep[@]}" --sampling 0
+expect_usage_error "ratio above 128" "'256'" "${sweep[@]}" --sampling 1,256
+expect_usage_error "ratio negative" "'-4'" "${sweep[@]}" --sampling -4
+expect_usage_error "ratio duplicate" "ratio 4 is listed twice" "${sweep[@]}" --sampling 4,1,4
+expect_usage_error "ratio list empty" "invalid --sampling ''" "${sweep[@]}" --sampling ''
+expect_usage_error "ratio list empty item" "'1,,2'" "${sweep[@]}" --sampling 1,,2
+expect_usage_error "rate zero" "'0'" "${sweep[@]}" --rates 0
+expect_usage_error "rate negative" "'-10'" "${sweep[@]}" --rates 1000,-10
+expect_usage_error "rate not a number" "'fast'" "${sweep[@]}" --rates fast
+expect_usage_error "rate duplicate" "rate '1000' is listed twice" "${sweep[@]}" --rates 1000,max,1000
+expect_usage_error "rate max duplicate" "rate 'max' is listed twice" "${sweep[@]}" --rates max,max
+expect_usage_error "rate list empty" "invalid --rates ''" "${sweep[@]}" --rates ''
+expect_usage_error "unknown config" "'kprobes'" "${sweep[@]}" --configs kprobes
+expect_usage_error "duplicate config" "listed twice" "${sweep[@]}" --configs tp,tp
+expect_usage_error "unknown syscall" "'read'" "${sweep[@]}" --syscalls openat,read
+expect_usage_error "unknown mode" "'x32'" "${sweep[@]}" --modes x32
+expect_usage_error "duration zero" "'0'" "${sweep[@]}" --duration 0
+expect_usage_error "reps zero" "'0'" "${sweep[@]}" --reps 0
+expect_usage_error "sweep argument" "'extra'" "${sweep[@]}" extra
+
+expect_usage_error "ring size not a power of two" "'3K'" \
+	"${ringbuf[@]}" --sizes 3K
+expect_usage_error "ring size too small" "'1K'" \
+	"${ringbuf[@]}" --sizes 1K
+expect_usage_error "ring size duplicate" "listed twice" \
+	"${ringbuf[@]}" --sizes 1M,1M
+expect_usage_error "CPUs per buffer zero" "'0'" \
+	"${ringbuf[@]}" --cpus-per-buffer 0
+expect_usage_error "CPUs per buffer above CPUs" "'$(($(nproc --all) + 1))'" \
+	"${ringbuf[@]}" --cpus-per-buffer $(($(nproc --all) + 1))
+expect_usage_error "ringbuf unknown syscall" "'read'" \
+	"${ringbuf[@]}" --syscall read
+
+basic=$FIXTURES/sweep-basic.json
+expect_usage_error "budget zero" "'0'" "$TTMBENCH" advise --budget 0 --rate 1000 --results "$basic"
+expect_usage_error "budget above 100" "'101'" \
+	"$TTMBENCH" advise --budget 101 --rate 1000 --results "$basic"
+expect_usage_error "budget negative" "'-2'" \
+	"$TTMBENCH" advise --budget -2 --rate 1000 --results "$basic"
+expect_usage_error "advise rate zero" "'0'" "$TTMBENCH" advise --budget 2 --rate 0 --results "$basic"
+expect_usage_error "advise budget missing" "--budget and --rate are required" \
+	"$TTMBENCH" advise --rate 1000 --results "$basic"
+expect_usage_error "advise unknown config" "'bogus'" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$basic" --config bogus
+expect_usage_error "advise config not measured" "'full' was not measured" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$basic" --config full
+expect_usage_error "advise unknown syscall" "'read'" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$basic" --syscall read
+expect_usage_error "advise folder without sweep" "holds no sweep.json" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$FIXTURES"
+expect_usage_error "advise missing folder" "'$scratch/none' not found" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$scratch/none"
+expect_usage_error "advise other version" "version 2" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$FIXTURES/sweep-version2.json"
+expect_usage_error "advise other schema" "schema 'ttmbench.results'" \
+	"$TTMBENCH" advise --budget 2 --rate 1000 --results "$FIXTURES/sweep-foreign-schema.json"
+expect_status "advise fits" 0 "advice: sampling ratio 4" \
+	"$TTMBENCH" advise --budget 2 --rate 50000 --results "$basic"
+expect_status "advise no fit" 1 "no sampling ratio fits" \
+	"$TTMBENCH" advise --budget 0.5 --rate 50000 --results "$basic"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "skipped: the real sweep and ring-buffer study need root (BPF and perf counters)"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
+# A tiny real sweep. Its checks read sweep.json with python3 (json module only).
+out=$(timeout 120 "$TTMBENCH" sweep --wait --sampling 1,4 --rates max --syscalls openat --configs tp \
+	--duration 1 --reps 2 --warmup 0.2 --quiet --out "$scratch/sweep" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$scratch/sweep/sweep.json" ] && [ -s "$scratch/sweep/report.md" ]; then
+	pass "tiny sweep writes sweep.json and report.md"
+else
+	fail "tiny sweep: exit status $rc: $out"
+fi
+
+# Checks on sweep.json and ringbuf.json, one per run: python3 -c "$CHECKS" NAME FILE.
+read -r -d '' CHECKS <<'PYTHON'
+import json, math, sys
+
+name, path = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+RATIO = 4
+MAX_BATCH_OPS = 1024  # the workload's largest batch (workloads/pacing.c)
+
+
+def fail(msg):
+    sys.exit(msg)
+
+
+def point(config, ratio):
+    for p in doc["points"]:
+        if p["config"] == config and p["sampling_ratio"] == ratio:
+            return p
+    fail("no %s point at ratio %s" % (config, ratio))
+
+
+def workload_events(rep):
+    return sum(p["events_from_workload"] for p in rep["programs"] if p["name"] == "openat_e")
+
+
+def kept_time(elapsed, ratio):
+    """Least and most time an interval of `elapsed` s spends in the first 1/ratio of seconds."""
+    whole, part = math.floor(elapsed), elapsed - math.floor(elapsed)
+    window = 1.0 / ratio
+    return (whole * window + max(0.0, part - (1 - window)), whole * window + min(part, window))
+
+
+def kept_bounds(rep, ratio):
+    """
+    Count-based bounds on the calls of one repetition that fall in kept windows.
+    Sampling keeps a call made in the first 1/R of a second, so the calls kept
+    are those made during the kept share of the run. That share is at least
+    k_lo and at most k_hi of the elapsed time E (kept_time). The calls are not
+    spread evenly: a batch of calls took between min and max ns per call, so
+    the fewest calls are kept when the kept time runs at max ns per call and
+    the rest at min, the most in the opposite case. A batch that straddles a
+    window edge is only known by its average, hence one batch of slack per
+    edge crossed.
+    """
+    ops, e = rep["ops"], rep["elapsed_ns"] / 1e9
+    fast, slow = rep["batch_ns_per_op"]["min"], rep["batch_ns_per_op"]["max"]
+    k_lo, k_hi = kept_time(e, ratio)
+    low = (k_lo / slow) / (k_lo / slow + (e - k_lo) / fast)
+    high = (k_hi / fast) / (k_hi / fast + (e - k_hi) / slow)
+    edges = 2 * (math.ceil(e) + 1)
+    return ops * low - edges * MAX_BATCH_OPS, ops * high + edges * MAX_BATCH_OPS
+
+
+def check_schema():
+    if doc["schema"] != "ttmbench.sweep" or doc["schema_version"] != 1:
+        fail("schema %s version %s" % (doc["schema"], doc["schema_version"]))
+    if not doc["complete"]:
+        fail("incomplete: %s" % doc["incomplete_reason"])
+    names = sorted((p["config"], p["sampling_ratio"] or 0) for p in doc["points"])
+    if names != [("none", 0), ("tp", 1), ("tp", RATIO)]:
+        fail("points %s" % names)
+    for p in doc["points"]:
+        if p["status"] != "ok" or len(p["repetitions"]) != 2:
+            fail("%s ratio %s: status %s, %d repetitions" % (p["config"], p["sampling_ratio"],
+                 p["status"], len(p["repetitions"])))
+        if p["ns_per_op"]["n"] != 2:
+            fail("%s: ns_per_op.n %s" % (p["config"], p["ns_per_op"]["n"]))
+
+
+def check_kept():
+    p = point("tp", RATIO)
+    events = sum(workload_events(r) for r in p["repetitions"])
+    bounds = [kept_bounds(r, RATIO) for r in p["repetitions"]]
+    low, high = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+    ops = sum(r["ops"] for r in p["repetitions"])
+    print("kept %d of %d calls (%.2f %%), bound [%.0f, %.0f]" % (events, ops,
+          100.0 * events / ops, low, high))
+    if events != p["kept"]["events"] or ops != p["kept"]["ops"]:
+        fail("kept totals %s do not match the repetitions" % p["kept"])
+    if not low <= events <= high:
+        fail("kept %d outside [%.0f, %.0f]" % (events, low, high))
+    if p["counters"]["drop_sampling"] == 0:
+        fail("no call dropped by sampling at ratio %d" % RATIO)
+
+
+def check_keep_all():
+    p = point("tp", 1)
+    c = p["counters"]
+    lost = c["lost_ringbuf_full"] + c["lost_no_ringbuf"] + c["lost_scratch"]
+    for r in p["repetitions"]:
+        events = workload_events(r)
+        if not r["ops"] - lost <= events <= r["ops"]:
+            fail("rep %d: %d events for %d calls, %d lost" % (r["rep"], events, r["ops"], lost))
+    if c["drop_sampling"] != 0:
+        fail("ratio 1 dropped %d calls by sampling" % c["drop_sampling"])
+
+
+def check_accounting():
+    acc = doc["accounting"]
+    if not acc["valid"] or not acc["exact"] or acc["bad_events"]:
+        fail("accounting %s" % json.dumps(acc)[:400])
+    for prog in acc["programs"]:
+        c = prog["counters"]
+        outcomes = sum(c[k] for k in ("drop_filter", "drop_sampling", "lost_ringbuf_full",
+                                      "lost_no_ringbuf", "lost_scratch", "submitted"))
+        if c["fired"] != outcomes or c["submitted"] != prog["delivered"]:
+            fail("%s: fired %d, outcomes %d, submitted %d, delivered %d" % (prog["name"],
+                 c["fired"], outcomes, c["submitted"], prog["delivered"]))
+    if not any(p["name"] == "openat_e" and p["counters"]["fired"] for p in acc["programs"]):
+        fail("openat_e never fired")
+
+
+def check_plots():
+    import os
+    folder = os.path.dirname(path)
+    kinds = set()
+    for plot in doc["plots"]:
+        kinds.add(plot["kind"])
+        with open(os.path.join(folder, plot["png"]), "rb") as f:
+            if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                fail("%s is not a PNG file" % plot["png"])
+        with open(os.path.join(folder, plot["svg"])) as f:
+            if "<svg" not in f.read(4096):
+                fail("%s is not an SVG file" % plot["svg"])
+    if kinds != {"overhead", "kept", "penalty", "distribution"}:
+        fail("plot kinds %s, reason %s" % (sorted(kinds), doc["plots_reason"]))
+
+
+def check_ringbuf():
+    import os
+    cpus = os.cpu_count()
+    for row in doc["rows"]:
+        label = "%d KiB" % (row["buffer_bytes"] >> 10)
+        if row["status"] != "ok":
+            fail("%s: %s" % (label, row["error"]))
+        if not row["accounting"]["exact"]:
+            fail("%s: accounting %s" % (label, json.dumps(row["accounting"])[:400]))
+        paused = row["paused"]
+        # No record is smaller than 40 bytes (8-byte ring header, 32-byte event header).
+        capacity = row["buffer_bytes"] * cpus // row["cpus_per_buffer"] // 40
+        if paused["workload"]["ops"] > capacity and not paused["counters"]["lost_ringbuf_full"]:
+            fail("%s: %d calls into room for %d events and nothing lost" % (label,
+                 paused["workload"]["ops"], capacity))
+        if paused["drain"]["events"] < paused["counters"]["submitted"]:
+            fail("%s: drained %d of %d held events" % (label, paused["drain"]["events"],
+                 paused["counters"]["submitted"]))
+    if len(doc["plots"]) != 1:
+        fail("ring-buffer plot missing: %s" % doc["plots_reason"])
+
+
+{"schema": check_schema, "kept": check_kept, "keep-all": check_keep_all,
+ "accounting": check_accounting, "plots": check_plots, "ringbuf": check_ringbuf}[name]()
+PYTHON
+
+check "sweep.json schema and points" python3 -c "$CHECKS" schema "$scratch/sweep/sweep.json"
+check "kept fraction at ratio 4 within its bound" \
+	python3 -c "$CHECKS" kept "$scratch/sweep/sweep.json"
+check "ratio 1 keeps every workload call" python3 -c "$CHECKS" keep-all "$scratch/sweep/sweep.json"
+check "sweep event accounting exact" python3 -c "$CHECKS" accounting "$scratch/sweep/sweep.json"
+check "sweep plots are PNG and SVG files" python3 -c "$CHECKS" plots "$scratch/sweep/sweep.json"
+expect_status "advise on the tiny sweep" 0 "rate point used: max" \
+	"$TTMBENCH" advise --budget 100 --rate 1000 --results "$scratch/sweep"
+
+out=$(timeout 120 "$TTMBENCH" ringbuf --wait --sizes 256K,1M --cpus-per-buffer 1 --duration 0.5 \
+	--quiet --out "$scratch/ringbuf" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$scratch/ringbuf/ringbuf.json" ]; then
+	pass "tiny ring-buffer study writes ringbuf.json"
+else
+	fail "tiny ring-buffer study: exit status $rc: $out"
+fi
+check "ringbuf accounting exact, overflow counted, backlog drained" \
+	python3 -c "$CHECKS" ringbuf "$scratch/ringbuf/ringbuf.json"
+
+# Every probe is gone. Holding the run lock keeps other attaching ttmbench
+# commands out while bpftool looks, so any TOCTOU program still loaded leaked.
+left=$(flock -w 600 /run/ttmbench.lock sh -c 'bpftool prog show 2>/dev/null' |
+	grep -E ' name (ia32_(compat_)?)?(connect|creat|open|openat|openat2)_e ')
+if [ -z "$left" ]; then
+	pass "no program left attached"
+else
+	fail "programs left after the runs: $left"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
