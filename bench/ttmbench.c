@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ttmbench: overhead measurement for eBPF TOCTOU-mitigation probes. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench/commands.h"
+#include "bench/run_lock.h"
 
 struct subcommand {
 	const char *name;
@@ -14,6 +16,15 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "capabilities", cmd_capabilities, "which hooks this kernel offers, and why not" },
 	{ "run", cmd_run, "attach configurations, drive workloads, write results and a verdict" },
+	{ "compare", cmd_compare, "regressions of a new run against a baseline run" },
+	{ "trend", cmd_trend, "penalties over past runs, from the run history" },
+	{ "hold", cmd_hold, "attach one configuration until SIGINT or SIGTERM" },
+	{ "validate", cmd_validate, "positive and A/A controls of the measurement method" },
+	{ "coverage", cmd_coverage, "events per syscall issued, per configuration and entry path" },
+	{ "project", cmd_project, "projected CPU cost of each ia32 design for a call mix and rate" },
+	{ "sweep", cmd_sweep, "cost, kept events and drops for each sampling ratio and rate" },
+	{ "ringbuf", cmd_ringbuf, "drops against ring buffer size under a flood, drain rate" },
+	{ "advise", cmd_advise, "lowest sampling ratio whose cost fits a CPU budget" },
 };
 
 static void print_usage(FILE *out)
@@ -24,7 +35,33 @@ static void print_usage(FILE *out)
 		     "Commands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(out, "  %-14s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(out, "\n'ttmbench COMMAND --help' lists the command's options and examples.\n");
+	fprintf(out, "\n'ttmbench COMMAND --help' lists the command's options and examples.\n"
+		     "\nCommands that attach probes (run, sweep, ringbuf, hold, validate, coverage)\n"
+		     "take the lock " TTM_RUN_LOCK_PATH " before they load probes: one of them\n"
+		     "runs at a time. When another one holds it they exit with status 1\n"
+		     "naming its pid, or with --wait they wait for it.\n");
+}
+
+/* Remove every --wait before "--" from argv; returns whether there was one. */
+static bool take_wait_option(int *argc, char **argv)
+{
+	bool wait = false;
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--wait"))
+			wait = true;
+		else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return wait;
 }
 
 int main(int argc, char **argv)
@@ -46,7 +83,11 @@ int main(int argc, char **argv)
 		/* argp prints argv[0] in usage lines: make it "ttmbench run". */
 		snprintf(argv0, sizeof(argv0), "ttmbench %s", subcommands[i].name);
 		argv[1] = argv0;
-		return subcommands[i].run(argc - 1, argv + 1);
+		argc--;
+		argv++;
+		if (ttm_command_needs_lock(subcommands[i].name))
+			ttm_run_lock_on_probe_open(subcommands[i].name, take_wait_option(&argc, argv));
+		return subcommands[i].run(argc, argv);
 	}
 
 	fprintf(stderr, "ttmbench: unknown command '%s'; 'ttmbench --help' lists the commands\n",

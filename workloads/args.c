@@ -94,6 +94,7 @@ enum {
 	OPT_ALLOW_OVERSUBSCRIBE = 0x100,
 	OPT_RECORD_FD,
 	OPT_START_FD,
+	OPT_HOSTILE,
 };
 
 static const struct argp_option options[] = {
@@ -112,6 +113,10 @@ static const struct argp_option options[] = {
 	{ "record-fd", OPT_RECORD_FD, "FD", 0, "Write the binary record (workloads/record.h) to FD", 0 },
 	{ "start-fd", OPT_START_FD, "FD", 0, "Read one byte from FD before the first op", 0 },
 	{ "quiet", 'q', NULL, 0, "Do not print the summary line", 0 },
+	{ "hostile", OPT_HOSTILE, "KIND", 0,
+	  "Pass arguments the kernel rejects: unmapped-path, long-path, unterminated-path "
+	  "(creat, open, openat, openat2), sockaddr-len-0, sockaddr-len-large (connect), "
+	  "how-size-small, how-size-large (openat2); native and ia32 entries only", 0 },
 	{},
 };
 
@@ -241,6 +246,15 @@ static void check_combination(struct argp_state *state, struct parse_state *ps)
 	if (cfg->record_fd >= 0 && cfg->record_fd == cfg->start_fd)
 		argp_error(state, "--record-fd and --start-fd are both %d: give two different fds", cfg->record_fd);
 
+	if (cfg->hostile != WL_HOSTILE_NONE && !wl_hostile_applies(cfg->hostile, cfg->syscall))
+		argp_error(state, "--hostile %s does not apply to --syscall %s; see --help for the "
+				  "syscalls of each kind", wl_hostile_name(cfg->hostile),
+			   wl_syscall_name(cfg->syscall));
+	if (cfg->hostile != WL_HOSTILE_NONE && cfg->entry == TTM_ENTRY_IA32_INT80)
+		argp_error(state, "--hostile %s with --entry ia32-int80: hostile ops go through "
+				  "native or ia32 only; use --entry native or ia32",
+			   wl_hostile_name(cfg->hostile));
+
 #ifndef __x86_64__
 	if (cfg->entry != TTM_ENTRY_IA32)
 		argp_error(state, "--entry %s: ttm-workload32 issues ia32 calls only; run ttm-workload for %s",
@@ -321,6 +335,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		cfg->quiet = true;
+		break;
+	case OPT_HOSTILE:
+		index = wl_hostile_from_name(arg);
+		if (index <= WL_HOSTILE_NONE)
+			argp_error(state, "unknown --hostile '%s': choose unmapped-path, long-path, "
+					  "unterminated-path, sockaddr-len-0, sockaddr-len-large, "
+					  "how-size-small or how-size-large", arg);
+		cfg->hostile = index;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s': all settings are options, see --help", arg);

@@ -162,6 +162,8 @@ long wl_int80_getppid(void)
 /* Return the issuer of one op for the configured syscall and entry path. */
 wl_issue_fn wl_issuer(const struct wl_config *cfg)
 {
+	if (cfg->hostile != WL_HOSTILE_NONE)
+		return wl_hostile_issuer();
 #ifdef __x86_64__
 	if (cfg->entry == TTM_ENTRY_IA32_INT80)
 		return int80_issuers[cfg->syscall];

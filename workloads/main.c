@@ -61,6 +61,10 @@ int main(int argc, char **argv)
 	install_signal_handlers();
 	if (wl_target_setup(&cfg, &target) < 0)
 		return 1;
+	if (cfg.hostile != WL_HOSTILE_NONE && wl_hostile_setup(&cfg, &target) < 0) {
+		wl_target_teardown(&target);
+		return 1;
+	}
 
 	results = calloc(cfg.threads, sizeof(*results));
 	if (!results) {

@@ -19,6 +19,19 @@
 #define WL_EXIT_USAGE 2 /* bad input: the message names the value and the fix */
 #define WL_MAX_THREADS 1024
 
+/* --hostile kinds (hostile.c): ops whose arguments the kernel rejects. */
+enum wl_hostile {
+	WL_HOSTILE_NONE,
+	WL_HOSTILE_UNMAPPED_PATH,
+	WL_HOSTILE_LONG_PATH,
+	WL_HOSTILE_UNTERMINATED_PATH,
+	WL_HOSTILE_SOCKADDR_LEN_0,
+	WL_HOSTILE_SOCKADDR_LEN_LARGE,
+	WL_HOSTILE_HOW_SIZE_SMALL,
+	WL_HOSTILE_HOW_SIZE_LARGE,
+	WL_HOSTILE_COUNT,
+};
+
 /* The run as requested on the command line, validated. */
 struct wl_config {
 	enum ttm_workload_syscall syscall;
@@ -34,6 +47,7 @@ struct wl_config {
 	int record_fd; /* -1: none */
 	int start_fd; /* -1: start at once */
 	bool quiet;
+	enum wl_hostile hostile; /* WL_HOSTILE_NONE: valid arguments */
 };
 
 /*
@@ -105,6 +119,13 @@ int wl_target_setup(const struct wl_config *cfg, struct wl_target *target);
 void wl_target_teardown(struct wl_target *target);
 struct wl_op_args *wl_op_args_new(const struct wl_target *target);
 void wl_op_args_free(struct wl_op_args *args);
+
+/* hostile.c */
+const char *wl_hostile_name(enum wl_hostile kind);
+int wl_hostile_from_name(const char *name); /* -1 if unknown */
+bool wl_hostile_applies(enum wl_hostile kind, enum ttm_workload_syscall sc);
+int wl_hostile_setup(const struct wl_config *cfg, const struct wl_target *target);
+wl_issue_fn wl_hostile_issuer(void);
 
 /* pacing.c */
 extern volatile sig_atomic_t wl_stop_requested;
