@@ -21,6 +21,7 @@
 
 #include "bench/commands.h"
 #include "bench/hostinfo.h"
+#include "bench/run_checks.h"
 #include "bench/run_options.h"
 #include "bench/run_workload.h"
 
@@ -179,7 +180,7 @@ static void resolve_configs(struct runner *rn)
 		ci->requested = true;
 		ci->available = rn->caps.config[c].available;
 		memcpy(ci->reason, rn->caps.config[c].reason, sizeof(rn->caps.config[c].reason));
-		for (int id = 0; id < TTM_TOCTOU_PROGS; id++)
+		for (int id = 0; id < TTM_PROG_COUNT; id++)
 			if (ttm_config_has_prog(c, id, &rn->caps))
 				ci->progs[ci->nprogs++] = id;
 		if (!ci->available)
@@ -304,7 +305,8 @@ static void record_rep(struct runner *rn, struct ttm_cell *cell, struct ttm_rep_
 	if (rep->ok) {
 		if (cell->status == TTM_CELL_NOT_RUN)
 			cell->status = TTM_CELL_OK;
-		progress(rn, "rep %d/%d %s %s %s: %.1f ns/op", rep_no, rn->results.params.reps,
+		progress(rn, "rep %d/%d %s %s %s: %.1f ns/op", rep_no,
+			 rep_no > rn->results.params.reps ? rep_no : rn->results.params.reps,
 			 ttm_config_name(cell->config), ttm_syscall_name(cell->syscall),
 			 ttm_mode_name(cell->mode), rep->record.ns_per_op);
 		return;
@@ -371,11 +373,108 @@ static void skip_unavailable_cells(struct ttm_results *r)
 	}
 }
 
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Half-width of the widest comparison CI, and which one it is; -1 when none has a CI. */
+static double widest_halfwidth(const struct ttm_results *r, char *what, size_t len)
+{
+	double widest = -1;
+
+	for (int i = 0; i < r->ncomparisons; i++) {
+		const struct ttm_comparison *c = &r->comparisons[i];
+		double half = (c->diff.ci.upper - c->diff.ci.lower) / 2;
+
+		if (!c->diff.ci.valid || half <= widest)
+			continue;
+		widest = half;
+		snprintf(what, len, "%s %s %s - %s", ttm_syscall_name(c->syscall),
+			 ttm_mode_name(c->mode), ttm_config_name(c->a), ttm_config_name(c->b));
+	}
+	return widest;
+}
+
+/*
+ * --adaptive: after the planned repetitions, add whole repetitions (every
+ * configuration, shuffled as before) until every comparison's CI half-width
+ * is at most the target, or until another repetition, at the mean duration
+ * of those so far, would end past the time budget.
+ */
+static void run_adaptive(struct runner *rn, gsl_rng *rng, const struct timespec *start)
+{
+	struct ttm_results *r = &rn->results;
+	const struct ttm_run_params *p = &r->params;
+	struct ttm_adaptive_outcome *a = &r->adaptive;
+
+	a->max_halfwidth_ns = -1;
+	while (!stopping()) {
+		int rep = r->nschedule;
+		double elapsed = seconds_since(start), per_rep = rep ? elapsed / rep : 0;
+		struct ttm_schedule_entry *e;
+
+		if (ttm_results_analyze(r)) {
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "computing statistics failed: out of memory");
+			return;
+		}
+		a->max_halfwidth_ns = widest_halfwidth(r, a->widest, sizeof(a->widest));
+		if (a->max_halfwidth_ns < 0) {
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "no comparison has a confidence interval: request two configurations "
+				 "that form a pair, e.g. none,tp");
+			return;
+		}
+		if (a->max_halfwidth_ns <= p->target_halfwidth_ns) {
+			a->target_met = true;
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "every comparison's CI half-width is at most %.2f ns",
+				 p->target_halfwidth_ns);
+			return;
+		}
+		if (elapsed + per_rep > p->max_time_s) {
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "time budget of %.0f s reached after %.0f s (a repetition takes "
+				 "about %.1f s); widest CI half-width %.2f ns (%.200s)",
+				 p->max_time_s, elapsed, per_rep, a->max_halfwidth_ns, a->widest);
+			return;
+		}
+		if (rep >= TTM_ADAPTIVE_MAX_REPS) {
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "reached %d repetitions, the maximum", TTM_ADAPTIVE_MAX_REPS);
+			return;
+		}
+		if (ttm_results_grow_reps(r, rep + 1)) {
+			snprintf(a->stop_reason, sizeof(a->stop_reason),
+				 "out of memory for repetition %d", rep + 1);
+			return;
+		}
+
+		progress(rn, "adaptive: repetition %d, widest CI half-width %.2f ns (%s), target "
+			     "%.2f ns", rep + 1, a->max_halfwidth_ns, a->widest,
+			 p->target_halfwidth_ns);
+		plan_repetition(rn, rng, rep);
+		e = &r->schedule[rep];
+		for (int i = 0; i < e->n; i++)
+			if (!run_configuration(rn, e->order[i], rep))
+				break;
+		a->added_reps++;
+	}
+	snprintf(a->stop_reason, sizeof(a->stop_reason), "interrupted by a signal");
+}
+
 /* Every repetition: every available configuration in shuffled order, every cell. */
 static void run_repetitions(struct runner *rn)
 {
 	struct ttm_results *r = &rn->results;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
 
 	if (!rng) {
 		fprintf(stderr, "ttmbench run: allocating the random number generator failed\n");
@@ -393,6 +492,8 @@ static void run_repetitions(struct runner *rn)
 			if (!run_configuration(rn, e->order[i], rep))
 				break;
 	}
+	if (r->params.adaptive && !stopping())
+		run_adaptive(rn, rng, &start);
 	if (rn->probe)
 		ttm_probe_detach(rn->probe);
 	gsl_rng_free(rng);
@@ -429,6 +530,25 @@ static void update_latest(const struct runner *rn)
 	}
 }
 
+/* The history line of a complete run, and with --ci the one-line summary. */
+static int finish_ci(struct runner *rn, const json_t *json)
+{
+	const char *history = rn->opts.history;
+	int err;
+
+	if (history[0] && rn->results.complete) {
+		err = ttm_history_append(history, json, rn->out_dir);
+		if (err) {
+			fprintf(stderr, "ttmbench run: appending to %s failed: %s\n", history,
+				strerror(-err));
+			return err;
+		}
+	}
+	if (rn->opts.ci)
+		ttm_ci_summary_line(json, stdout);
+	return 0;
+}
+
 static int write_outputs(struct runner *rn)
 {
 	struct ttm_results *r = &rn->results;
@@ -440,27 +560,37 @@ static int write_outputs(struct runner *rn)
 		return -ENOMEM;
 	}
 	err = ttm_write_json_file(rn->out_dir, "results.json", json);
-	json_decref(json);
 	if (err) {
 		fprintf(stderr, "ttmbench run: writing %s/results.json failed: %s\n", rn->out_dir,
 			strerror(-err));
+		json_decref(json);
 		return err;
 	}
 	err = ttm_write_report(rn->out_dir, r);
 	if (err) {
 		fprintf(stderr, "ttmbench run: writing %s/report.md failed: %s\n", rn->out_dir,
 			strerror(-err));
+		json_decref(json);
 		return err;
 	}
 	if (r->complete && rn->default_location)
 		update_latest(rn);
-	return 0;
+
+	err = finish_ci(rn, json);
+	json_decref(json);
+	return err;
 }
 
-static int exit_status_of(const struct ttm_results *r)
+static int exit_status_of(const struct runner *rn)
 {
+	const struct ttm_results *r = &rn->results;
+
 	if (ttm_stop_signal)
 		return 128 + ttm_stop_signal;
+	if (rn->opts.ci)
+		return ttm_fail_on_verdict(ttm_verdict_name(r->verdicts.overall), rn->opts.fail_on) ?
+			       TTM_EXIT_FAILURE :
+			       TTM_EXIT_OK;
 	if (r->verdicts.overall == TTM_VERDICT_VIOLATED)
 		return TTM_EXIT_FAILURE;
 	return TTM_EXIT_OK;
@@ -493,6 +623,11 @@ int cmd_run(int argc, char **argv)
 		free(rn);
 		return TTM_EXIT_USAGE;
 	}
+	if (ttm_check_out_space("ttmbench run", rn->out_dir, ttm_run_output_estimate(&r->params))) {
+		rmdir(rn->out_dir); /* only when empty: a folder given with --out may hold files */
+		free(rn);
+		return TTM_EXIT_USAGE;
+	}
 	if (find_workload(&r->params) || ttm_results_init_cells(r)) {
 		ttm_results_free(r);
 		free(rn);
@@ -505,6 +640,12 @@ int cmd_run(int argc, char **argv)
 	ttm_capabilities_detect(&rn->caps, rn->opts.verbose);
 	r->capabilities = ttm_capabilities_to_json(&rn->caps);
 	resolve_configs(rn);
+	if (ttm_check_configs_attachable("ttmbench run", r)) {
+		rmdir(rn->out_dir);
+		ttm_results_free(r);
+		free(rn);
+		return TTM_EXIT_USAGE;
+	}
 
 	pin_self(r->params.consumer_cpu);
 	open_probe(rn);
@@ -516,11 +657,11 @@ int cmd_run(int argc, char **argv)
 	r->end_time = time(NULL);
 	if (ttm_results_analyze(r))
 		fprintf(stderr, "ttmbench run: computing statistics failed: out of memory\n");
-	r->exit_status = exit_status_of(r);
+	r->exit_status = exit_status_of(rn);
 	status = r->exit_status;
 	if (write_outputs(rn))
 		status = status ? status : TTM_EXIT_FAILURE;
-	else
+	else if (!rn->opts.ci)
 		ttm_print_summary(stdout, r, rn->out_dir);
 
 	ttm_results_free(r);

@@ -36,7 +36,7 @@ struct parse_state {
 	struct ttm_run_options *opts;
 	const struct preset *preset;
 	bool have_configs, have_syscalls, have_modes, have_duration, have_ops, have_reps,
-		have_warmup, have_seed;
+		have_warmup, have_seed, have_fail_on;
 	struct ttm_run_params given;
 };
 
@@ -58,11 +58,22 @@ enum {
 	OPT_MARGIN_NS,
 	OPT_PRESET,
 	OPT_SEED,
+	OPT_ADAPTIVE,
+	OPT_TARGET_HALFWIDTH,
+	OPT_MAX_TIME,
+	OPT_CI,
+	OPT_FAIL_ON,
+	OPT_HISTORY,
 };
+
+/* Time budget of a run with --adaptive when --max-time is not given, in seconds. */
+#define DEFAULT_ADAPTIVE_MAX_TIME_S 600
 
 static const struct argp_option options[] = {
 	{ "configs", OPT_CONFIGS, "LIST", 0,
-	  "Configurations to compare: none, tp, kprobe, full or all (default: all)", 0 },
+	  "Configurations to compare: none, tp, kprobe, full, all (those four), the ia32 "
+	  "designs rawtp, tp+rawtp, tp_btf, tp+tp_btf, fentry, tp+fentry, or designs (those "
+	  "six) (default: all)", 0 },
 	{ "syscalls", OPT_SYSCALLS, "LIST", 0,
 	  "Syscalls: connect, creat, open, openat, openat2 or all (default: all)", 0 },
 	{ "modes", OPT_MODES, "LIST", 0,
@@ -87,7 +98,24 @@ static const struct argp_option options[] = {
 	{ "preset", OPT_PRESET, "quick|full", 0,
 	  "quick: native+ia32, 8 x 0.25 s; full: all entry paths, 15 x 1 s (default: quick "
 	  "values)", 0 },
+	{ "adaptive", OPT_ADAPTIVE, NULL, 0,
+	  "After --reps, add repetitions until every comparison's CI half-width is at most "
+	  "--target-halfwidth or --max-time runs out", 0 },
+	{ "target-halfwidth", OPT_TARGET_HALFWIDTH, "NS", 0,
+	  "CI half-width in ns/op that --adaptive aims for (required with --adaptive)", 0 },
+	{ "max-time", OPT_MAX_TIME, "S", 0,
+	  "Time budget in seconds of all repetitions with --adaptive (default: 600)", 0 },
 	{ "seed", OPT_SEED, "N", 0, "Seed of the configuration order shuffle (default: from the clock)",
+	  0 },
+	{ "ci", OPT_CI, NULL, 0,
+	  "CI mode: no progress output, one 'ttmbench-ci:' summary line on stdout, exit status "
+	  "by --fail-on, a line appended to the history",
+	  0 },
+	{ "fail-on", OPT_FAIL_ON, "violated|inconclusive|never", 0,
+	  "With --ci, exit 1 on this overall verdict or worse (default: violated)", 0 },
+	{ "history", OPT_HISTORY, "FILE", 0,
+	  "Append one line per complete run to FILE (default with --ci: " TTM_HISTORY_DEFAULT_PATH
+	  ")",
 	  0 },
 	{ "quiet", OPT_QUIET, NULL, 0, "No progress lines on stderr", 0 },
 	{ "verbose", OPT_VERBOSE, NULL, 0, "libbpf output and workload command lines", 0 },
@@ -99,17 +127,21 @@ static const char doc[] =
 	"results.json, report.md and a verdict on whether the ia32 kprobes cost native "
 	"callers anything.\v"
 	"Configurations: none (nothing attached), tp (sys_enter tracepoints), kprobe (ia32 "
-	"kprobes), full (both, as Falco attaches them). A configuration this kernel cannot "
-	"attach is skipped and recorded with its reason.\n\n"
+	"kprobes), full (both, as Falco attaches them). Alternative ia32 designs: rawtp "
+	"(raw_tp/sys_enter), tp_btf (tp_btf/sys_enter), fentry (fentry on the ia32 wrappers), "
+	"each alone and with the tracepoints as tp+rawtp, tp+tp_btf, tp+fentry. A "
+	"configuration this kernel cannot attach is skipped and recorded with its reason.\n\n"
 	"Examples:\n"
 	"  ttmbench run --preset quick\n"
 	"  ttmbench run --preset full --out /tmp/full-run\n"
 	"  ttmbench run --configs none,tp --syscalls openat,connect \\\n"
 	"      --modes native,ia32 --duration 1 --reps 3\n"
 	"  ttmbench run --configs tp --syscalls openat --ops 50000 \\\n"
-	"      --rate 10000 --sampling-ratio 4\n\n"
+	"      --rate 10000 --sampling-ratio 4\n"
+	"  ttmbench run --preset quick --ci --fail-on inconclusive\n\n"
 	"Exit status: 0 verdict holds or inconclusive, 1 verdict violated or a run error, "
-	"2 bad input, 130/143 interrupted (results marked incomplete).";
+	"2 bad input, 130/143 interrupted (results marked incomplete). With --ci, 1 when "
+	"the overall verdict fails the --fail-on rule.";
 
 static double parse_seconds(struct argp_state *state, const char *opt, const char *arg)
 {
@@ -282,8 +314,39 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_QUIET:
 		ps->opts->quiet = true;
 		break;
+	case OPT_CI:
+		ps->opts->ci = true;
+		ps->opts->quiet = true;
+		break;
+	case OPT_FAIL_ON: {
+		char err[256];
+
+		if (ttm_parse_fail_on(arg, &ps->opts->fail_on, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		ps->have_fail_on = true;
+		break;
+	}
+	case OPT_HISTORY:
+		if (!arg[0] || snprintf(ps->opts->history, sizeof(ps->opts->history), "%s", arg) >=
+				       (int)sizeof(ps->opts->history))
+			argp_error(state, "invalid --history '%s': give a file path", arg);
+		break;
 	case OPT_VERBOSE:
 		ps->opts->verbose = true;
+		break;
+	case OPT_ADAPTIVE:
+		ps->opts->params.adaptive = true;
+		break;
+	case OPT_TARGET_HALFWIDTH:
+		ps->opts->params.target_halfwidth_ns = parse_number(state, "--target-halfwidth", arg);
+		if (ps->opts->params.target_halfwidth_ns <= 0)
+			argp_error(state, "invalid --target-halfwidth '%s': give ns/op above 0, e.g. 2",
+				   arg);
+		break;
+	case OPT_MAX_TIME:
+		ps->opts->params.max_time_s = parse_seconds(state, "--max-time", arg);
+		if (ps->opts->params.max_time_s <= 0)
+			argp_error(state, "invalid --max-time '%s': give seconds above 0", arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s': run takes only options", arg);
@@ -292,6 +355,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (ps->have_duration && ps->have_ops)
 			argp_error(state, "--duration and --ops both given: bound a workload run by "
 					  "one of them");
+		if (ps->opts->params.adaptive && ps->opts->params.target_halfwidth_ns <= 0)
+			argp_error(state, "--adaptive needs --target-halfwidth NS: the CI half-width "
+					  "in ns/op to reach");
+		if (!ps->opts->params.adaptive && (ps->opts->params.target_halfwidth_ns > 0 ||
+						   ps->opts->params.max_time_s > 0))
+			argp_error(state, "--target-halfwidth and --max-time apply only with "
+					  "--adaptive; add --adaptive or drop them");
+		if (ps->have_fail_on && !ps->opts->ci)
+			argp_error(state, "--fail-on applies only with --ci; add --ci or drop it");
+		if (ps->opts->ci && !ps->opts->history[0])
+			snprintf(ps->opts->history, sizeof(ps->opts->history), "%s",
+				 TTM_HISTORY_DEFAULT_PATH);
+		if (ps->opts->params.adaptive && ps->opts->params.max_time_s <= 0)
+			ps->opts->params.max_time_s = DEFAULT_ADAPTIVE_MAX_TIME_S;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -312,9 +389,9 @@ static void merge(struct parse_state *ps)
 		memcpy(p->configs, g->configs, sizeof(p->configs));
 		p->nconfigs = g->nconfigs;
 	} else {
-		for (int c = 0; c < TTM_CONFIG_COUNT; c++)
+		for (int c = 0; c < TTM_CONFIG_FALCO_COUNT; c++)
 			p->configs[c] = c;
-		p->nconfigs = TTM_CONFIG_COUNT;
+		p->nconfigs = TTM_CONFIG_FALCO_COUNT;
 	}
 
 	if (ps->have_syscalls) {

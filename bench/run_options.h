@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "bench/history.h"
 #include "bench/results.h"
 
 struct ttm_run_options {
@@ -13,6 +14,9 @@ struct ttm_run_options {
 	char out_dir[PATH_MAX]; /* empty: results/<UTC timestamp>-<host> */
 	bool quiet;
 	bool verbose;
+	bool ci; /* one summary line on stdout, exit status by fail_on */
+	enum ttm_fail_on fail_on;
+	char history[PATH_MAX]; /* empty: no history line is appended */
 };
 
 /*

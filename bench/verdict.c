@@ -118,14 +118,29 @@ static void explain_missing_penalty(const struct ttm_results *r, struct ttm_sysc
 static void explain_penalty(struct ttm_syscall_verdict *v)
 {
 	const struct ttm_paired_diff *d = &v->native_penalty->diff;
+	const char *where = "the CI straddles the margin";
+
+	if (v->verdict == TTM_VERDICT_HOLDS)
+		where = "the CI lies inside the margin";
+	else if (d->ci.lower > v->margin_ns)
+		where = "the CI lies above the margin: native calls pay more under full";
+	else if (d->ci.upper < -v->margin_ns)
+		where = "the CI lies below the margin: native calls ran faster under full than "
+			"under tp, which added programs cannot cause, so the arms differ by "
+			"something else (drift, noise, emulation)";
 
 	add_reason(v,
 		   "native penalty (full - tp): %.2f ns/op, %.1f%% CI [%.2f, %.2f], margin "
 		   "+/-%.2f ns: %s",
-		   d->estimate, d->ci.level * 100, d->ci.lower, d->ci.upper, v->margin_ns,
-		   v->verdict == TTM_VERDICT_HOLDS	  ? "the CI lies inside the margin" :
-		   v->verdict == TTM_VERDICT_VIOLATED ? "the CI lies outside the margin" :
-							"the CI straddles the margin");
+		   d->estimate, d->ci.level * 100, d->ci.lower, d->ci.upper, v->margin_ns, where);
+}
+
+/* Whether the run's timings come from an emulated CPU (kernel lab under TCG). */
+static bool timing_emulated(const struct ttm_results *r)
+{
+	const char *timing = json_string_value(json_object_get(r->host, "timing"));
+
+	return timing && !strcmp(timing, "emulated");
 }
 
 static void compute_one(const struct ttm_results *r, struct ttm_syscall_verdict *v)
@@ -212,8 +227,8 @@ void ttm_verdicts_compute(struct ttm_results *r)
 		snprintf(vs->overall_reason, sizeof(vs->overall_reason), "no syscall was measured");
 	} else if (vs->overall == TTM_VERDICT_VIOLATED) {
 		snprintf(vs->overall_reason, sizeof(vs->overall_reason),
-			 "the ia32 kprobes cost native callers more than the margin, or fired on "
-			 "native calls, for: %s", violated);
+			 "the native penalty's CI lies outside the margin, or an ia32 kprobe fired "
+			 "on native calls, for: %s", violated);
 	} else if (vs->overall == TTM_VERDICT_INCONCLUSIVE) {
 		const char *why = first_inconclusive->nreasons ? first_inconclusive->reasons[0] :
 								 "unknown";
@@ -227,5 +242,13 @@ void ttm_verdicts_compute(struct ttm_results *r)
 		snprintf(vs->overall_reason, sizeof(vs->overall_reason),
 			 "for every syscall the native penalty's CI lies inside the margin and no "
 			 "ia32 kprobe fired on a native call");
+	}
+
+	if (timing_emulated(r)) {
+		size_t len = strlen(vs->overall_reason);
+
+		snprintf(vs->overall_reason + len, sizeof(vs->overall_reason) - len,
+			 " (timing is emulated: the penalties are not evidence about hardware, "
+			 "the event counts and run_cnt are)");
 	}
 }

@@ -97,6 +97,8 @@ expect_usage_error "sampling ratio too large" "'256'" --sampling-ratio 256
 expect_usage_error "cpu beyond count" "'4096'" --cpu 4096
 expect_usage_error "unknown preset" "'medium'" --preset medium
 expect_usage_error "stray argument" "'openat'" openat
+expect_usage_error "fail-on without ci" "--fail-on applies only with --ci" --fail-on violated
+expect_usage_error "unknown fail-on" "'maybe'" --ci --fail-on maybe
 
 # An output path below a regular file cannot be created.
 touch "$scratch/file"
@@ -195,6 +197,32 @@ if head -n 1 "$dir/report.md" 2>/dev/null | grep -qE '^# Verdict: (holds|violate
 else
 	fail "report.md first line: $(head -n 1 "$dir/report.md" 2>&1)"
 fi
+
+# CI mode: only the summary line on stdout, the exit status follows --fail-on
+# (tp alone gives an inconclusive verdict), one history line per complete run.
+history=$scratch/history.jsonl
+for rule in inconclusive never; do
+	out=$(timeout 60 "$TTM" run --configs none,tp --syscalls openat --modes native --ops 2000 \
+		--reps 2 --warmup 0 --ci --fail-on "$rule" --history "$history" \
+		--out "$scratch/ci-$rule" 2>/dev/null)
+	rc=$?
+	expected=1
+	[ "$rule" = never ] && expected=0
+	if [ "$rc" -eq "$expected" ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
+		grep -q '^ttmbench-ci: verdict=inconclusive complete=true ' <<<"$out"; then
+		pass "--ci --fail-on $rule: exit $expected and one summary line"
+	else
+		fail "--ci --fail-on $rule: exit status $rc (expected $expected), stdout: $out"
+	fi
+done
+lines=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["verdict"] == "inconclusive"))' \
+	"$history" 2>&1)
+if [ "$lines" = 2 ]; then
+	pass "--ci appends one history line per run"
+else
+	fail "--ci history: expected 2 inconclusive lines in $history, got: $lines"
+fi
+expect_nothing_attached "after the CI runs"
 
 # SIGINT during the run: exit 130, results written and marked incomplete.
 dir=$scratch/interrupted
