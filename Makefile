@@ -1,6 +1,7 @@
 # ttmbench: build, benchmark and test.
 #
-#   make bench      install missing packages, build, run the quick preset
+#   make bench      install missing packages, build, run the quick preset and
+#                   a hyperfine cross-check of it
 #   make test       install missing packages, build, run every test
 #   make bench-lab  the quick preset inside Debian 6.1 and 6.12 guests (qemu)
 #   make V=1 ...    show full commands
@@ -54,9 +55,11 @@ $(BUILD)/.deps-installed: scripts/install-deps.sh
 
 # bench and test install packages first, then build in a second make so that
 # the build sees the freshly installed headers and tools.
+# The quick preset, then hyperfine's whole-process cross-check of its results.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./$(BUILD)/ttmbench run --preset quick
+	$(Q)BUILD=$(BUILD) scripts/hyperfine-crosscheck.sh --results results/latest --ops 100000
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -4,11 +4,14 @@
 # print both means with the per-op difference they imply.
 #
 #   scripts/hyperfine-crosscheck.sh [--config X] [--syscall SC] [--ops N] [--out DIR]
+#   scripts/hyperfine-crosscheck.sh --results RESULTS_DIR [--config X] ...
 #
 # Writes DIR/hyperfine-none.json (no probes) and DIR/hyperfine-X.json (with X
-# attached), hyperfine's --export-json format. Needs root (or CAP_BPF and
-# CAP_PERFMON) for the probes. Exit status: 0, 1 when a step failed, 2 for bad
-# input or a configuration this kernel cannot attach.
+# attached), hyperfine's --export-json format. With --results, DIR is a
+# `ttmbench run` results folder: the exports go there, and crosscheck.json and
+# a report.md section put both figures side by side. Needs root (or CAP_BPF and
+# CAP_PERFMON). Exit status: 0, 1 when a step failed, 2 for bad input or a
+# configuration this kernel cannot attach.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,10 +24,11 @@ config=tp
 syscall=openat
 ops=200000
 out=results/hyperfine
-hold_timeout_s=30
+results_dir=
+hold_timeout_s=300 # hold waits for the run lock first
 
 usage() {
-	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 die_usage() {
@@ -34,13 +38,14 @@ die_usage() {
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	--config | --syscall | --ops | --out)
+	--config | --syscall | --ops | --out | --results)
 		[[ $# -ge 2 ]] || die_usage "missing value after $1"
 		case $1 in
 		--config) config=$2 ;;
 		--syscall) syscall=$2 ;;
 		--ops) ops=$2 ;;
 		--out) out=$2 ;;
+		--results) results_dir=$2 ;;
 		esac
 		shift 2
 		;;
@@ -61,6 +66,11 @@ connect | creat | open | openat | openat2 | getppid) ;;
 *) die_usage "invalid --syscall '$syscall': expected connect, creat, open, openat, openat2 or getppid" ;;
 esac
 [[ $ops =~ ^[1-9][0-9]*$ ]] || die_usage "invalid --ops '$ops': expected a positive integer"
+if [[ -n $results_dir ]]; then
+	[[ -f $results_dir/results.json && -f $results_dir/report.md ]] ||
+		die_usage "invalid --results '$results_dir': no results.json and report.md there; give a 'ttmbench run' results folder"
+	out=$results_dir
+fi
 for bin in "$ttmbench" "$workload"; do
 	[[ -x $bin ]] || die_usage "$bin not found; build it with: make all"
 done
@@ -105,7 +115,7 @@ echo "== without probes"
 measure hyperfine-none "no probes"
 
 echo "== with ttmbench hold --config $config"
-"$ttmbench" hold --config "$config" >"$tmp/hold.out" 2>"$tmp/hold.err" &
+"$ttmbench" hold --wait --config "$config" >"$tmp/hold.out" 2>"$tmp/hold.err" &
 hold_pid=$!
 for ((i = 0; i < hold_timeout_s * 10; i++)); do
 	grep -q '^attached ' "$tmp/hold.out" 2>/dev/null && break
@@ -130,6 +140,11 @@ kill -TERM "$hold_pid"
 wait "$hold_pid" || true
 hold_pid=
 cat "$tmp/hold.err" >&2
+
+if [[ -n $results_dir ]]; then
+	python3 "$root/scripts/crosscheck_report.py" "$results_dir" "$config" "$syscall" "$ops"
+	exit
+fi
 
 python3 - "$out/hyperfine-none.json" "$out/hyperfine-$config.json" "$config" "$ops" <<'PY'
 import json
