@@ -16,9 +16,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/designs.h"
 #include "bench/hostinfo.h"
+#include "bench/outdir.h"
 #include "bench/run_workload.h"
 
 #define DEFAULT_OPS 2000
@@ -72,30 +74,6 @@ static const struct argp_option options[] = {
 	{},
 };
 
-static void parse_modes(struct argp_state *state, const char *arg, struct coverage_options *o)
-{
-	char copy[128], *save = NULL;
-	bool seen[TTM_ENTRY_COUNT] = {};
-
-	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy) || !copy[0] ||
-	    strstr(copy, ",,") || copy[0] == ',' || copy[strlen(copy) - 1] == ',')
-		argp_error(state, "invalid mode list '%s': give a comma-separated list of native, "
-				  "ia32, ia32-int80", arg);
-	o->nmodes = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int mode = ttm_mode_from_name(tok);
-
-		if (mode < 0)
-			argp_error(state, "unknown mode '%s' in '%s': use native, ia32 or ia32-int80",
-				   tok, arg);
-		if (seen[mode])
-			argp_error(state, "mode '%s' is listed twice in '%s': name each one once", tok,
-				   arg);
-		seen[mode] = true;
-		o->modes[o->nmodes++] = mode;
-	}
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct coverage_options *o = state->input;
@@ -107,19 +85,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "%s", err);
 		break;
 	case 'm':
-		parse_modes(state, arg, o);
+		ttm_parse_mode_list(state, arg, o->modes, &o->nmodes);
 		break;
 	case 'n':
-		errno = 0;
-		o->ops = strtoull(arg, &end, 10);
-		if (errno || end == arg || *end || arg[0] == '-' || o->ops < 1 || o->ops > MAX_OPS)
-			argp_error(state, "invalid --ops '%s': give a whole number from 1 to %llu", arg,
-				   MAX_OPS);
+		o->ops = ttm_parse_count(state, "--ops", arg, 1, MAX_OPS);
 		break;
 	case 'o':
-		if (!arg[0] || snprintf(o->out_dir, sizeof(o->out_dir), "%s", arg) >=
-				       (int)sizeof(o->out_dir))
-			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));
 		break;
 	case 'q':
 		o->quiet = true;
@@ -136,52 +108,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int workload_path(struct ttm_run_params *p)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(p->workload, sizeof(p->workload), "%.4000s/ttm-workload", self);
-	if (access(p->workload, X_OK)) {
-		fprintf(stderr, "ttmbench coverage: workload binary %s not found or not executable: "
-				"build it with `make all`\n", p->workload);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 static int out_dir_ready(struct coverage_options *o)
 {
-	char buf[PATH_MAX];
-
 	if (!o->out_dir[0]) {
 		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
 
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		ttm_utc_stamp(stamp, sizeof(stamp));
 		snprintf(o->out_dir, sizeof(o->out_dir), "results/coverage-%s", stamp);
 	}
-	snprintf(buf, sizeof(buf), "%s", o->out_dir);
-	for (char *s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return access(buf, W_OK) ? -errno : 0;
+	return ttm_make_writable_dirs(o->out_dir);
 }
 
 static int workload_syscall(int index)
@@ -380,7 +315,7 @@ int cmd_coverage(int argc, char **argv)
 				"writable folder with --out\n", o.out_dir, strerror(-err));
 		return TTM_EXIT_USAGE;
 	}
-	if (workload_path(&p))
+	if (ttm_find_workload(p.workload, sizeof(p.workload), "ttmbench coverage"))
 		return TTM_EXIT_FAILURE;
 
 	p.ops = o.ops;

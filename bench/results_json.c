@@ -8,24 +8,8 @@
 #include <unistd.h>
 
 #include "bench/designs.h"
+#include "bench/json_util.h"
 #include "bench/results.h"
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-	struct tm tm;
-
-	if (!t)
-		return json_null();
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static json_t *string_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
 
 static json_t *names_json(const int *ids, int n, const char *(*name)(int))
 {
@@ -50,7 +34,7 @@ static json_t *params_json(const struct ttm_run_params *p)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "preset", string_or_null(p->preset));
+	json_object_set_new(o, "preset", ttm_json_string_or_null(p->preset));
 	json_object_set_new(o, "configs", names_json(p->configs, p->nconfigs, config_name));
 	json_object_set_new(o, "syscalls", names_json(p->syscalls, p->nsyscalls, syscall_name));
 	json_object_set_new(o, "modes", names_json(p->modes, p->nmodes, ttm_mode_name));
@@ -89,7 +73,9 @@ static json_t *configurations_json(const struct ttm_results *r)
 		}
 		json_object_set_new(o, "name", json_string(ttm_config_name(c)));
 		json_object_set_new(o, "available", json_boolean(ci->available));
-		json_object_set_new(o, "reason", ci->available ? json_null() : string_or_null(ci->reason));
+		json_object_set_new(o, "reason",
+				    ci->available ? json_null() :
+						    ttm_json_string_or_null(ci->reason));
 		json_object_set_new(o, "programs", progs);
 		json_array_append_new(arr, o);
 	}
@@ -111,21 +97,6 @@ static json_t *schedule_json(const struct ttm_results *r)
 	return arr;
 }
 
-static json_t *counters_json(const struct ttm_counters *c)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "fired", json_integer(c->fired));
-	json_object_set_new(o, "drop_filter", json_integer(c->drop_filter));
-	json_object_set_new(o, "drop_sampling", json_integer(c->drop_sampling));
-	json_object_set_new(o, "lost_ringbuf_full", json_integer(c->lost_ringbuf_full));
-	json_object_set_new(o, "lost_no_ringbuf", json_integer(c->lost_no_ringbuf));
-	json_object_set_new(o, "lost_scratch", json_integer(c->lost_scratch));
-	json_object_set_new(o, "submitted", json_integer(c->submitted));
-	json_object_set_new(o, "read_errors", json_integer(c->read_errors));
-	return o;
-}
-
 static json_t *prog_sample_json(const struct ttm_prog_sample *ps)
 {
 	json_t *o = json_object();
@@ -144,7 +115,7 @@ static json_t *prog_sample_json(const struct ttm_prog_sample *ps)
 	json_object_set_new(o, "events_from_workload", json_integer(ps->events_workload));
 	json_object_set_new(o, "events_all", json_integer(ps->events_all));
 	json_object_set_new(o, "counters",
-			    ps->counters_valid ? counters_json(&ps->counters) : json_null());
+			    ps->counters_valid ? ttm_json_counters(&ps->counters) : json_null());
 	return o;
 }
 
@@ -158,7 +129,9 @@ static json_t *perf_json(const struct ttm_perf_sample *s)
 		json_object_set_new(o, ttm_perf_counter_name(i),
 				    json_pack("{s:o,s:o}", "value",
 					      v->valid ? json_integer(v->value) : json_null(),
-					      "reason", v->valid ? json_null() : string_or_null(v->reason)));
+					      "reason",
+					      v->valid ? json_null() :
+							 ttm_json_string_or_null(v->reason)));
 	}
 	return o;
 }
@@ -174,7 +147,7 @@ static json_t *record_errnos_json(const struct ttm_workload_record *rec)
 			continue;
 		name = strerrorname_np(rec->errnos[i].err);
 		json_array_append_new(arr, json_pack("{s:i,s:o,s:I}", "errno", rec->errnos[i].err,
-						     "name", string_or_null(name), "count",
+						     "name", ttm_json_string_or_null(name), "count",
 						     (json_int_t)rec->errnos[i].count));
 	}
 	return arr;
@@ -188,7 +161,8 @@ static json_t *rep_json(const struct ttm_rep_result *rep)
 
 	json_object_set_new(o, "rep", json_integer(rep->rep));
 	json_object_set_new(o, "status", json_string(rep->ok ? "ok" : "failed"));
-	json_object_set_new(o, "error", rep->ok ? json_null() : string_or_null(rep->error));
+	json_object_set_new(o, "error",
+			    rep->ok ? json_null() : ttm_json_string_or_null(rep->error));
 	json_object_set_new(o, "ns_per_op", rep->ok ? json_real(rec->ns_per_op) : json_null());
 	json_object_set_new(o, "ops", json_integer(have ? rec->ops_issued : 0));
 	json_object_set_new(o, "errors", json_integer(have ? rec->errors : 0));
@@ -238,7 +212,7 @@ static json_t *cell_json(const struct ttm_cell *c)
 	json_object_set_new(o, "syscall", json_string(ttm_syscall_name(c->syscall)));
 	json_object_set_new(o, "mode", json_string(ttm_mode_name(c->mode)));
 	json_object_set_new(o, "status", json_string(ttm_cell_status_name(c->status)));
-	json_object_set_new(o, "reason", string_or_null(c->reason));
+	json_object_set_new(o, "reason", ttm_json_string_or_null(c->reason));
 	for (int i = 0; i < c->nreps; i++)
 		json_array_append_new(reps, rep_json(&c->reps[i]));
 	json_object_set_new(o, "repetitions", reps);
@@ -330,11 +304,12 @@ json_t *ttm_results_to_json(const struct ttm_results *r)
 	for (int i = 0; i < r->argc; i++)
 		json_array_append_new(argv, json_string(i == 0 ? "run" : r->argv[i]));
 	json_object_set_new(root, "command_line", argv);
-	json_object_set_new(root, "start_time", time_json(r->start_time));
-	json_object_set_new(root, "end_time", time_json(r->end_time));
+	json_object_set_new(root, "start_time", ttm_json_time(r->start_time));
+	json_object_set_new(root, "end_time", ttm_json_time(r->end_time));
 	json_object_set_new(root, "complete", json_boolean(r->complete));
 	json_object_set_new(root, "incomplete_reason",
-			    r->complete ? json_null() : string_or_null(r->incomplete_reason));
+			    r->complete ? json_null() :
+					  ttm_json_string_or_null(r->incomplete_reason));
 	json_object_set_new(root, "exit_status", json_integer(r->exit_status));
 	json_object_set_new(root, "host", r->host ? json_incref(r->host) : json_object());
 	json_object_set_new(root, "capabilities",
@@ -342,8 +317,9 @@ json_t *ttm_results_to_json(const struct ttm_results *r)
 	json_object_set_new(root, "parameters", params_json(&r->params));
 	json_object_set_new(root, "bpf_stats",
 			    json_pack("{s:b,s:o}", "enabled", r->bpf_stats_enabled, "reason",
-				      r->bpf_stats_enabled ? json_null() :
-							     string_or_null(r->bpf_stats_reason)));
+				      r->bpf_stats_enabled ?
+					      json_null() :
+					      ttm_json_string_or_null(r->bpf_stats_reason)));
 	json_object_set_new(root, "configurations", configurations_json(r));
 	json_object_set_new(root, "schedule", schedule_json(r));
 

@@ -21,6 +21,9 @@
 
 #include "bench/commands.h"
 #include "bench/hostinfo.h"
+#include "bench/outdir.h"
+#include "bench/configs.h"
+#include "bench/process.h"
 #include "bench/run_checks.h"
 #include "bench/run_options.h"
 #include "bench/run_workload.h"
@@ -37,21 +40,6 @@ struct runner {
 	bool default_location;
 };
 
-static void on_stop_signal(int sig)
-{
-	ttm_stop_signal = sig;
-}
-
-static void install_signal_handlers(void)
-{
-	/* No SA_RESTART: waits return EINTR, and the runner stops after the current workload. */
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static void progress(const struct runner *rn, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -67,126 +55,17 @@ static void progress(const struct runner *rn, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* mkdir -p, one level at a time. */
-static int make_dirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Create the output folder and prove that a file can be written in it. */
 static int prepare_out_dir(struct runner *rn)
 {
-	char probe[PATH_MAX + 32];
-	FILE *f;
-	int err;
-
-	if (rn->opts.out_dir[0]) {
-		snprintf(rn->out_dir, sizeof(rn->out_dir), "%s", rn->opts.out_dir);
-	} else {
-		char host[64] = "host", stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
-
-		gethostname(host, sizeof(host) - 1);
-		for (char *c = host; *c; c++)
-			if (*c == '/' || *c == ' ')
-				*c = '_';
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(rn->out_dir, sizeof(rn->out_dir), "%s/%s-%s", RESULTS_ROOT, stamp, host);
-		rn->default_location = true;
-	}
-
-	err = make_dirs(rn->out_dir);
-	if (err) {
-		fprintf(stderr, "ttmbench run: cannot create output folder '%s': %s; give a "
-				"writable folder with --out\n", rn->out_dir, strerror(-err));
-		return err;
-	}
-	snprintf(probe, sizeof(probe), "%s/.write-test.%d", rn->out_dir, (int)getpid());
-	f = fopen(probe, "w");
-	if (!f || fclose(f)) {
-		err = -errno;
-		fprintf(stderr, "ttmbench run: output folder '%s' is not writable: %s; give a "
-				"writable folder with --out\n", rn->out_dir, strerror(errno));
-		return err;
-	}
-	unlink(probe);
-	return 0;
-}
-
-/* The workload binary sits next to ttmbench: build/ttm-workload. */
-static int find_workload(struct ttm_run_params *p)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(p->workload, sizeof(p->workload), "%.4000s/ttm-workload", self);
-	if (access(p->workload, X_OK)) {
-		fprintf(stderr, "ttmbench run: workload binary %s not found or not executable: "
-				"build it with `make all`\n", p->workload);
-		return -ENOENT;
-	}
-	return 0;
-}
-
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "ttmbench run: pinning the runner to CPU %d failed: %s\n", cpu,
-			strerror(errno));
+	rn->default_location = !rn->opts.out_dir[0];
+	return ttm_prepare_out_dir(rn->opts.out_dir, "", rn->out_dir, sizeof(rn->out_dir),
+				   "ttmbench run");
 }
 
 static bool config_uses_probe(int config)
 {
 	return config != TTM_CONFIG_NONE;
-}
-
-/* Fill the configuration table from the capabilities and skip what cannot attach. */
-static void resolve_configs(struct runner *rn)
-{
-	struct ttm_results *r = &rn->results;
-
-	for (int i = 0; i < r->params.nconfigs; i++) {
-		int c = r->params.configs[i];
-		struct ttm_config_info *ci = &r->configs[c];
-
-		ci->requested = true;
-		ci->available = rn->caps.config[c].available;
-		memcpy(ci->reason, rn->caps.config[c].reason, sizeof(rn->caps.config[c].reason));
-		for (int id = 0; id < TTM_PROG_COUNT; id++)
-			if (ttm_config_has_prog(c, id, &rn->caps))
-				ci->progs[ci->nprogs++] = id;
-		if (!ci->available)
-			fprintf(stderr, "ttmbench run: skipping configuration %s: %s\n",
-				ttm_config_name(c), ci->reason);
-	}
 }
 
 static void mark_unavailable(struct runner *rn, int config, const char *fmt, int err)
@@ -628,18 +507,20 @@ int cmd_run(int argc, char **argv)
 		free(rn);
 		return TTM_EXIT_USAGE;
 	}
-	if (find_workload(&r->params) || ttm_results_init_cells(r)) {
+	if (ttm_find_workload(r->params.workload, sizeof(r->params.workload), "ttmbench run") ||
+	    ttm_results_init_cells(r)) {
 		ttm_results_free(r);
 		free(rn);
 		return TTM_EXIT_FAILURE;
 	}
 
-	install_signal_handlers();
+	ttm_install_stop_handlers();
 	r->start_time = time(NULL);
 	r->host = ttm_hostinfo_collect();
 	ttm_capabilities_detect(&rn->caps, rn->opts.verbose);
 	r->capabilities = ttm_capabilities_to_json(&rn->caps);
-	resolve_configs(rn);
+	ttm_resolve_configs(r->params.configs, r->params.nconfigs, r->configs, &rn->caps,
+			    TTM_PROG_COUNT, "ttmbench run");
 	if (ttm_check_configs_attachable("ttmbench run", r)) {
 		rmdir(rn->out_dir);
 		ttm_results_free(r);
@@ -647,7 +528,7 @@ int cmd_run(int argc, char **argv)
 		return TTM_EXIT_USAGE;
 	}
 
-	pin_self(r->params.consumer_cpu);
+	ttm_pin_self(r->params.consumer_cpu, "ttmbench run");
 	open_probe(rn);
 	skip_unavailable_cells(r);
 	warm_up(rn);

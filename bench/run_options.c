@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/run_options.h"
 
@@ -182,31 +183,6 @@ static double parse_number(struct argp_state *state, const char *opt, const char
 	return v;
 }
 
-static void parse_modes(struct argp_state *state, const char *arg, struct ttm_run_params *p)
-{
-	char copy[128], *save = NULL;
-	bool seen[TTM_ENTRY_COUNT] = {};
-
-	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy) || !copy[0] ||
-	    strstr(copy, ",,") || copy[0] == ',' || copy[strlen(copy) - 1] == ',')
-		argp_error(state, "invalid mode list '%s': give a comma-separated list of native, "
-				  "ia32, ia32-int80", arg);
-
-	p->nmodes = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int mode = ttm_mode_from_name(tok);
-
-		if (mode < 0)
-			argp_error(state, "unknown mode '%s' in '%s': use native, ia32 or ia32-int80",
-				   tok, arg);
-		if (seen[mode])
-			argp_error(state, "mode '%s' is listed twice in '%s': name each one once", tok,
-				   arg);
-		seen[mode] = true;
-		p->modes[p->nmodes++] = mode;
-	}
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
@@ -237,7 +213,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	}
 	case OPT_MODES:
-		parse_modes(state, arg, g);
+		ttm_parse_mode_list(state, arg, g->modes, &g->nmodes);
 		ps->have_modes = true;
 		break;
 	case OPT_RATE:
@@ -295,9 +271,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ps->opts->params.margin_ns = parse_number(state, "--margin-ns", arg);
 		break;
 	case OPT_OUT:
-		if (!arg[0] || snprintf(ps->opts->out_dir, sizeof(ps->opts->out_dir), "%s", arg) >=
-				       (int)sizeof(ps->opts->out_dir))
-			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		ttm_parse_out_dir(state, arg, ps->opts->out_dir, sizeof(ps->opts->out_dir));
 		break;
 	case OPT_PRESET:
 		ps->preset = NULL;

@@ -20,6 +20,9 @@
 
 #include "bench/commands.h"
 #include "bench/hostinfo.h"
+#include "bench/outdir.h"
+#include "bench/configs.h"
+#include "bench/process.h"
 #include "bench/run_workload.h"
 #include "bench/sweep.h"
 
@@ -34,21 +37,6 @@ struct sweeper {
 	struct ttm_run_params run_params[TTM_SWEEP_MAX_RATES];
 	int attached; /* configuration attached now; TTM_CONFIG_NONE when none is */
 };
-
-static void on_stop_signal(int sig)
-{
-	ttm_stop_signal = sig;
-}
-
-static void install_signal_handlers(void)
-{
-	/* No SA_RESTART: waits return EINTR, and the sweep stops after the current workload. */
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static bool stopping(void)
 {
@@ -78,19 +66,6 @@ static uint64_t monotonic_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "ttmbench sweep: pinning the runner to CPU %d failed: %s\n", cpu,
-			strerror(errno));
-}
-
 static void fill_run_params(struct sweeper *sw)
 {
 	const struct ttm_sweep_params *p = &sw->s.params;
@@ -105,27 +80,6 @@ static void fill_run_params(struct sweeper *sw)
 		rp->workload_cpu = p->workload_cpu;
 		rp->consumer_cpu = p->consumer_cpu;
 		snprintf(rp->workload, sizeof(rp->workload), "%s", p->workload);
-	}
-}
-
-/* The configuration table from the capabilities; what cannot attach is skipped with its reason. */
-static void resolve_configs(struct sweeper *sw)
-{
-	struct ttm_sweep *s = &sw->s;
-
-	for (int i = 0; i < s->params.nconfigs; i++) {
-		int c = s->params.configs[i];
-		struct ttm_config_info *ci = &s->configs[c];
-
-		ci->requested = true;
-		ci->available = sw->caps.config[c].available;
-		memcpy(ci->reason, sw->caps.config[c].reason, sizeof(sw->caps.config[c].reason));
-		for (int id = 0; id < TTM_TOCTOU_PROGS; id++)
-			if (ttm_config_has_prog(c, id, &sw->caps))
-				ci->progs[ci->nprogs++] = id;
-		if (!ci->available)
-			fprintf(stderr, "ttmbench sweep: skipping configuration %s: %s\n",
-				ttm_config_name(c), ci->reason);
 	}
 }
 
@@ -461,29 +415,29 @@ int cmd_sweep(int argc, char **argv)
 		free(sw);
 		return TTM_EXIT_USAGE;
 	}
-	if (ttm_sweep_prepare_dir(sw->opts.out_dir, TTM_SWEEP_FOLDER_SUFFIX, sw->out_dir,
-				  sizeof(sw->out_dir), "ttmbench sweep")) {
+	if (ttm_prepare_out_dir(sw->opts.out_dir, TTM_SWEEP_FOLDER_SUFFIX, sw->out_dir,
+				sizeof(sw->out_dir), "ttmbench sweep")) {
 		free(sw);
 		return TTM_EXIT_USAGE;
 	}
-	if (ttm_sweep_find_workload(s->params.workload, sizeof(s->params.workload),
-				    "ttmbench sweep") ||
+	if (ttm_find_workload(s->params.workload, sizeof(s->params.workload), "ttmbench sweep") ||
 	    ttm_sweep_init_points(s)) {
 		ttm_sweep_free(s);
 		free(sw);
 		return TTM_EXIT_FAILURE;
 	}
 
-	install_signal_handlers();
+	ttm_install_stop_handlers();
 	start_ns = monotonic_ns();
 	s->start_time = time(NULL);
 	s->host = ttm_hostinfo_collect();
 	ttm_capabilities_detect(&sw->caps, sw->opts.verbose);
 	s->capabilities = ttm_capabilities_to_json(&sw->caps);
-	resolve_configs(sw);
+	ttm_resolve_configs(s->params.configs, s->params.nconfigs, s->configs, &sw->caps,
+			    TTM_TOCTOU_PROGS, "ttmbench sweep");
 	fill_run_params(sw);
 
-	pin_self(s->params.consumer_cpu);
+	ttm_pin_self(s->params.consumer_cpu, "ttmbench sweep");
 	open_probe(sw);
 	skip_unavailable_points(s);
 	warm_up(sw);

@@ -173,11 +173,6 @@ json_t *ttm_sweep_to_json(const struct ttm_sweep *s);
 void ttm_sweep_render_plots(struct ttm_sweep *s, const char *dir);
 int ttm_sweep_write_report(const char *dir, const struct ttm_sweep *s);
 
-/* Shared by sweep and ringbuf: results/<UTC timestamp>-<host><suffix>, created and writable. */
-int ttm_sweep_prepare_dir(const char *given, const char *suffix, char *out, size_t len,
-			  const char *cmd);
-/* build/ttm-workload next to the running binary; prints the fix when missing. */
-int ttm_sweep_find_workload(char *path, size_t len, const char *cmd);
 /* Write text to dir/name through a temporary file and rename(2). */
 int ttm_sweep_write_text(const char *dir, const char *name, const char *text);
 

@@ -3,24 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/json_util.h"
 #include "bench/sweep.h"
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-	struct tm tm;
-
-	if (!t)
-		return json_null();
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static json_t *string_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
 
 static json_t *rate_json(double rate)
 {
@@ -71,22 +55,12 @@ static json_t *configurations_json(const struct ttm_sweep *s)
 		json_array_append_new(arr, json_pack("{s:s,s:b,s:o,s:o}", "name",
 						     ttm_config_name(s->params.configs[i]),
 						     "available", ci->available, "reason",
-						     ci->available ? json_null() :
-								     string_or_null(ci->reason),
+						     ci->available ?
+							     json_null() :
+							     ttm_json_string_or_null(ci->reason),
 						     "programs", progs));
 	}
 	return arr;
-}
-
-static json_t *counters_json(const struct ttm_counters *c)
-{
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "fired", (json_int_t)c->fired,
-			 "drop_filter", (json_int_t)c->drop_filter, "drop_sampling",
-			 (json_int_t)c->drop_sampling, "lost_ringbuf_full",
-			 (json_int_t)c->lost_ringbuf_full, "lost_no_ringbuf",
-			 (json_int_t)c->lost_no_ringbuf, "lost_scratch", (json_int_t)c->lost_scratch,
-			 "submitted", (json_int_t)c->submitted, "read_errors",
-			 (json_int_t)c->read_errors);
 }
 
 static json_t *ci_json(const struct ttm_interval *ci)
@@ -119,7 +93,7 @@ static json_t *prog_json(const struct ttm_prog_sample *ps)
 			 "events_from_workload", (json_int_t)ps->events_workload, "events_all",
 			 (json_int_t)ps->events_all, "run_cnt",
 			 ps->stats_valid ? json_integer(ps->stats.run_cnt) : json_null(), "counters",
-			 ps->counters_valid ? counters_json(&ps->counters) : json_null());
+			 ps->counters_valid ? ttm_json_counters(&ps->counters) : json_null());
 }
 
 static json_t *rep_json(const struct ttm_sweep_rep *rep)
@@ -132,7 +106,8 @@ static json_t *rep_json(const struct ttm_sweep_rep *rep)
 
 	json_object_set_new(o, "rep", json_integer(run->rep));
 	json_object_set_new(o, "status", json_string(run->ok ? "ok" : "failed"));
-	json_object_set_new(o, "error", run->ok ? json_null() : string_or_null(run->error));
+	json_object_set_new(o, "error",
+			    run->ok ? json_null() : ttm_json_string_or_null(run->error));
 	json_object_set_new(o, "ns_per_op", run->ok ? json_real(rec->ns_per_op) : json_null());
 	json_object_set_new(o, "ops", json_integer(have ? rec->ops_issued : 0));
 	json_object_set_new(o, "errors", json_integer(have ? rec->errors : 0));
@@ -146,7 +121,7 @@ static json_t *rep_json(const struct ttm_sweep_rep *rep)
 				   json_null());
 	json_object_set_new(o, "task_clock_ns", tc->valid ? json_integer(tc->value) : json_null());
 	json_object_set_new(o, "task_clock_reason",
-			    tc->valid ? json_null() : string_or_null(tc->reason));
+			    tc->valid ? json_null() : ttm_json_string_or_null(tc->reason));
 	json_object_set_new(o, "consumer_cpu_ns", rep->consumer_cpu_valid ?
 							  json_integer(rep->consumer_cpu_ns) :
 							  json_null());
@@ -202,7 +177,7 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 	json_object_set_new(o, "sampling_ratio", probed ? json_integer(pt->ratio) : json_null());
 	json_object_set_new(o, "dropping_mode", json_boolean(pt->ratio > 1));
 	json_object_set_new(o, "status", json_string(ttm_cell_status_name(pt->status)));
-	json_object_set_new(o, "reason", string_or_null(pt->reason));
+	json_object_set_new(o, "reason", ttm_json_string_or_null(pt->reason));
 	json_object_set_new(o, "ns_per_op",
 			    pt->has_stats ? summary_json(&pt->ns_per_op) : json_null());
 	json_object_set_new(o, "achieved_rate_median",
@@ -211,7 +186,7 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 	json_object_set_new(o, "added_ns_vs_ratio1", diff_json(pt->has_vs_ratio1, &pt->vs_ratio1));
 	json_object_set_new(o, "kept", kept_json(pt));
 	json_object_set_new(o, "cpu", cpu_json(pt));
-	json_object_set_new(o, "counters", probed ? counters_json(&t->counters) : json_null());
+	json_object_set_new(o, "counters", probed ? ttm_json_counters(&t->counters) : json_null());
 	json_object_set_new(o, "delivered", probed ? json_integer(t->delivered) : json_null());
 	json_object_set_new(o, "window_accounting",
 			    probed ? json_pack("{s:b,s:I,s:I}", "exact", t->accounting_exact,
@@ -238,7 +213,7 @@ static json_t *accounting_json(const struct ttm_sweep_accounting *acc)
 		json_array_append_new(progs,
 				      json_pack("{s:s,s:o,s:I,s:b}", "name",
 						ttm_prog_name(pa->prog_id), "counters",
-						counters_json(&pa->counters), "delivered",
+						ttm_json_counters(&pa->counters), "delivered",
 						(json_int_t)pa->delivered, "exact",
 						ttm_sweep_prog_exact(&pa->counters, pa->delivered)));
 	}
@@ -259,12 +234,13 @@ json_t *ttm_sweep_to_json(const struct ttm_sweep *s)
 	for (int i = 1; i < s->argc; i++)
 		json_array_append_new(argv, json_string(s->argv[i]));
 	json_object_set_new(o, "command_line", argv);
-	json_object_set_new(o, "start_time", time_json(s->start_time));
-	json_object_set_new(o, "end_time", time_json(s->end_time));
+	json_object_set_new(o, "start_time", ttm_json_time(s->start_time));
+	json_object_set_new(o, "end_time", ttm_json_time(s->end_time));
 	json_object_set_new(o, "wall_s", json_real(s->wall_s));
 	json_object_set_new(o, "complete", json_boolean(s->complete));
 	json_object_set_new(o, "incomplete_reason",
-			    s->complete ? json_null() : string_or_null(s->incomplete_reason));
+			    s->complete ? json_null() :
+					  ttm_json_string_or_null(s->incomplete_reason));
 	json_object_set_new(o, "host", s->host ? json_incref(s->host) : json_null());
 	json_object_set_new(o, "capabilities",
 			    s->capabilities ? json_incref(s->capabilities) : json_null());
@@ -276,6 +252,6 @@ json_t *ttm_sweep_to_json(const struct ttm_sweep *s)
 	json_object_set_new(o, "points", points);
 	json_object_set_new(o, "accounting", accounting_json(&s->accounting));
 	json_object_set_new(o, "plots", s->plots ? json_incref(s->plots) : json_array());
-	json_object_set_new(o, "plots_reason", string_or_null(s->plot_error));
+	json_object_set_new(o, "plots_reason", ttm_json_string_or_null(s->plot_error));
 	return o;
 }

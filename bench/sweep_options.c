@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/sweep.h"
 
@@ -278,20 +279,6 @@ static double parse_seconds(struct argp_state *state, const char *opt, const cha
 	return v;
 }
 
-static unsigned long long parse_count(struct argp_state *state, const char *opt, const char *arg,
-				      unsigned long long min, unsigned long long max)
-{
-	char *end = NULL;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max)
-		argp_error(state, "invalid %s '%s': give a whole number from %llu to %llu", opt, arg,
-			   min, max);
-	return v;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
@@ -318,7 +305,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		p->duration_s = parse_seconds(state, "--duration", arg, false);
 		break;
 	case OPT_REPS:
-		p->reps = parse_count(state, "--reps", arg, 1, 1000);
+		p->reps = ttm_parse_count(state, "--reps", arg, 1, 1000);
 		break;
 	case OPT_WARMUP:
 		p->warmup_s = parse_seconds(state, "--warmup", arg, true);
@@ -326,17 +313,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CPU: {
 		long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-		p->workload_cpu = parse_count(state, "--cpu", arg, 0, ncpus - 1);
+		p->workload_cpu = ttm_parse_count(state, "--cpu", arg, 0, ncpus - 1);
 		break;
 	}
 	case OPT_SEED:
-		p->seed = parse_count(state, "--seed", arg, 0, UINT64_MAX);
+		p->seed = ttm_parse_count(state, "--seed", arg, 0, UINT64_MAX);
 		ps->have_seed = true;
 		break;
 	case OPT_OUT:
-		if (!arg[0] || snprintf(o->out_dir, sizeof(o->out_dir), "%s", arg) >=
-				       (int)sizeof(o->out_dir))
-			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));
 		break;
 	case OPT_QUIET:
 		o->quiet = true;

@@ -18,8 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/hostinfo.h"
+#include "bench/outdir.h"
+#include "bench/process.h"
 #include "bench/run_workload.h"
 #include "bench/sweep_ringbuf.h"
 
@@ -219,9 +222,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	}
 	case OPT_OUT:
-		if (!arg[0] || snprintf(o->out_dir, sizeof(o->out_dir), "%s", arg) >=
-				       (int)sizeof(o->out_dir))
-			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));
 		break;
 	case OPT_QUIET:
 		o->quiet = true;
@@ -256,11 +257,6 @@ static void parse_options(int argc, char **argv, struct ringbuf_options *o)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &ps))
 		exit(TTM_EXIT_USAGE);
 	o->params.consumer_cpu = ncpus >= 2 ? (o->params.workload_cpu + 1) % (int)ncpus : -1;
-}
-
-static void on_stop_signal(int sig)
-{
-	ttm_stop_signal = sig;
 }
 
 static uint64_t monotonic_ns(void)
@@ -452,25 +448,11 @@ static int write_outputs(struct ttm_ringbuf_study *st, const char *dir)
 	return err;
 }
 
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "ttmbench ringbuf: pinning the runner to CPU %d failed: %s\n", cpu,
-			strerror(errno));
-}
-
 int cmd_ringbuf(int argc, char **argv)
 {
 	struct ringbuf_options *o = calloc(1, sizeof(*o));
 	struct ttm_ringbuf_study *st = calloc(1, sizeof(*st));
 	struct ttm_capabilities *caps = calloc(1, sizeof(*caps));
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct ttm_config_info *tp;
 	char dir[PATH_MAX];
 	struct row_ctx rc;
@@ -496,19 +478,17 @@ int cmd_ringbuf(int argc, char **argv)
 		status = TTM_EXIT_USAGE;
 		goto out;
 	}
-	if (ttm_sweep_prepare_dir(o->out_dir, "-ringbuf", dir, sizeof(dir), "ttmbench ringbuf")) {
+	if (ttm_prepare_out_dir(o->out_dir, "-ringbuf", dir, sizeof(dir), "ttmbench ringbuf")) {
 		status = TTM_EXIT_USAGE;
 		goto out;
 	}
-	if (ttm_sweep_find_workload(st->params.workload, sizeof(st->params.workload),
-				    "ttmbench ringbuf")) {
+	if (ttm_find_workload(st->params.workload, sizeof(st->params.workload),
+			      "ttmbench ringbuf")) {
 		status = TTM_EXIT_FAILURE;
 		goto out;
 	}
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ttm_install_stop_handlers();
 	start_ns = monotonic_ns();
 	st->start_time = time(NULL);
 	st->host = ttm_hostinfo_collect();
@@ -534,7 +514,7 @@ int cmd_ringbuf(int argc, char **argv)
 	rc.run_params.consumer_cpu = st->params.consumer_cpu;
 	snprintf(rc.run_params.workload, sizeof(rc.run_params.workload), "%s",
 		 st->params.workload);
-	pin_self(st->params.consumer_cpu);
+	ttm_pin_self(st->params.consumer_cpu, "ttmbench ringbuf");
 
 	for (int k = 0; k < st->params.nsharing && !stop; k++) {
 		for (int i = 0; i < st->params.nsizes && !stop; i++) {

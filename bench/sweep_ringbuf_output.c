@@ -6,31 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench/json_util.h"
 #include "bench/plots.h"
 #include "bench/sweep_ringbuf.h"
-
-static json_t *time_json(time_t t)
-{
-	char buf[32];
-	struct tm tm;
-
-	if (!t)
-		return json_null();
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static json_t *counters_json(const struct ttm_counters *c)
-{
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "fired", (json_int_t)c->fired,
-			 "drop_filter", (json_int_t)c->drop_filter, "drop_sampling",
-			 (json_int_t)c->drop_sampling, "lost_ringbuf_full",
-			 (json_int_t)c->lost_ringbuf_full, "lost_no_ringbuf",
-			 (json_int_t)c->lost_no_ringbuf, "lost_scratch", (json_int_t)c->lost_scratch,
-			 "submitted", (json_int_t)c->submitted, "read_errors",
-			 (json_int_t)c->read_errors);
-}
 
 static json_t *workload_json(const struct ttm_rep_result *run)
 {
@@ -50,7 +28,7 @@ static json_t *paused_json(const struct ttm_ringbuf_row *row)
 
 	return json_pack(
 		"{s:o,s:o,s:{s:I,s:I,s:o,s:o,s:o}}", "workload", workload_json(&pz->run),
-		"counters", counters_json(&pz->counters), "drain", "events", (json_int_t)pz->drained, "ns", (json_int_t)pz->drain_ns,
+		"counters", ttm_json_counters(&pz->counters), "drain", "events", (json_int_t)pz->drained, "ns", (json_int_t)pz->drain_ns,
 		"events_per_s", rate > 0 ? json_real(rate) : json_null(), "consumer_cpu_ns",
 		pz->drain_cpu_valid ? json_integer(pz->drain_cpu_ns) : json_null(),
 		"consumer_cpu_pct",
@@ -65,7 +43,7 @@ static json_t *live_json(const struct ttm_ringbuf_row *row)
 	uint64_t elapsed = lv->run.have_record ? lv->run.record.elapsed_ns : 0;
 
 	return json_pack("{s:o,s:o,s:I,s:o,s:o,s:o}", "workload", workload_json(&lv->run),
-			 "counters", counters_json(&lv->counters), "delivered",
+			 "counters", ttm_json_counters(&lv->counters), "delivered",
 			 (json_int_t)lv->delivered, "events_per_s",
 			 elapsed ? json_real(lv->delivered / (elapsed / 1e9)) : json_null(),
 			 "consumer_cpu_ns", lv->cpu_valid ? json_integer(lv->cpu_ns) : json_null(),
@@ -85,7 +63,7 @@ static json_t *accounting_json(const struct ttm_sweep_accounting *acc)
 
 		json_array_append_new(progs, json_pack("{s:s,s:o,s:I,s:b}", "name",
 						       ttm_prog_name(pa->prog_id), "counters",
-						       counters_json(&pa->counters), "delivered",
+						       ttm_json_counters(&pa->counters), "delivered",
 						       (json_int_t)pa->delivered, "exact",
 						       ttm_sweep_prog_exact(&pa->counters,
 									    pa->delivered)));
@@ -119,8 +97,8 @@ json_t *ttm_ringbuf_to_json(const struct ttm_ringbuf_study *st)
 	for (int i = 1; i < st->argc; i++)
 		json_array_append_new(argv, json_string(st->argv[i]));
 	json_object_set_new(o, "command_line", argv);
-	json_object_set_new(o, "start_time", time_json(st->start_time));
-	json_object_set_new(o, "end_time", time_json(st->end_time));
+	json_object_set_new(o, "start_time", ttm_json_time(st->start_time));
+	json_object_set_new(o, "end_time", ttm_json_time(st->end_time));
 	json_object_set_new(o, "wall_s", json_real(st->wall_s));
 	json_object_set_new(o, "complete", json_boolean(st->complete));
 	json_object_set_new(o, "incomplete_reason",

@@ -32,8 +32,11 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/hostinfo.h"
+#include "bench/outdir.h"
+#include "bench/process.h"
 #include "bench/run_workload.h"
 #include "bench/validate.h"
 
@@ -146,9 +149,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->workload_cpu = parse_whole(state, "--cpu", arg, 0, ncpus - 1);
 		break;
 	case OPT_OUT:
-		if (!arg[0] || snprintf(o->out_dir, sizeof(o->out_dir), "%s", arg) >=
-				       (int)sizeof(o->out_dir))
-			argp_error(state, "invalid --out '%s': give a folder path", arg);
+		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));
 		break;
 	case OPT_QUIET:
 		o->quiet = true;
@@ -179,46 +180,6 @@ static void progress(const struct validator *v, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-static int make_dirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return access(buf, W_OK) ? -errno : 0;
-}
-
-/* The workload binary next to ttmbench, as `ttmbench run` finds it. */
-static int find_workload(struct ttm_run_params *p)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(p->workload, sizeof(p->workload), "%.4000s/ttm-workload", self);
-	if (access(p->workload, X_OK)) {
-		fprintf(stderr, "ttmbench validate: workload binary %s not found or not executable: "
-				"build it with `make all`\n", p->workload);
-		return -ENOENT;
-	}
-	return 0;
 }
 
 /* Attach an arm: nothing, or the calibration program with that arm's loop size. */
@@ -492,25 +453,9 @@ out:
 static void default_out_dir(struct ttm_validate_options *o)
 {
 	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	ttm_utc_stamp(stamp, sizeof(stamp));
 	snprintf(o->out_dir, sizeof(o->out_dir), "results/validate-%s", stamp);
-}
-
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "ttmbench validate: pinning to CPU %d failed: %s\n", cpu,
-			strerror(errno));
 }
 
 static int run_controls(struct validator *v)
@@ -555,7 +500,7 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (!o->out_dir[0])
 		default_out_dir(o);
-	err = make_dirs(o->out_dir);
+	err = ttm_make_writable_dirs(o->out_dir);
 	if (err) {
 		fprintf(stderr, "ttmbench validate: cannot write to output folder '%s': %s; give a "
 				"writable folder with --out\n", o->out_dir, strerror(-err));
@@ -572,7 +517,9 @@ int cmd_validate(int argc, char **argv)
 	v->calibration.nprogs = 1;
 	v->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	v->scratch = malloc(sizeof(*v->scratch));
-	if (!v->rng || !v->scratch || find_workload(&v->params)) {
+	if (!v->rng || !v->scratch ||
+	    ttm_find_workload(v->params.workload, sizeof(v->params.workload),
+			      "ttmbench validate")) {
 		gsl_rng_free(v->rng);
 		free(v->scratch);
 		free(v);
@@ -582,7 +529,7 @@ int cmd_validate(int argc, char **argv)
 
 	host = ttm_hostinfo_collect();
 	ttm_capabilities_detect(&v->caps, o->verbose);
-	pin_self(v->params.consumer_cpu);
+	ttm_pin_self(v->params.consumer_cpu, "ttmbench validate");
 	err = open_probe(v);
 	if (!err)
 		err = run_controls(v);

@@ -12,10 +12,8 @@ BUILD=${1:-build}
 TTM=$(realpath "$BUILD/ttmbench")
 FIXTURES=$(realpath tests/fixtures)
 source "$(dirname "$0")/robustness_lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-skipped=0
 scratch=$(mktemp -d /tmp/ttm-bad-input.XXXXXX)
 mounts=()
 
@@ -26,21 +24,6 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
-
-skip() {
-	skipped=$((skipped + 1))
-	echo "skip: $1"
-}
 
 # bad NAME TEXT [VAR=VALUE ...] -- COMMAND ARGS...: run `ttmbench COMMAND
 # ARGS` (with the environment assignments, and as nobody when RUN_AS is

@@ -1,7 +1,7 @@
 # check-bench: unit tests of the statistics, verdict and report code, and the
 # `ttmbench run` CLI test (bad input, and as root an acceptance run).
 
-BENCH_LIB_OBJS := $(addprefix $(BUILD)/bench/,stats.o results.o verdict.o results_json.o \
+BENCH_LIB_OBJS := $(addprefix $(BUILD)/bench/,stats.o results.o verdict.o results_json.o json_util.o \
 	report.o perf_counters.o hostinfo.o designs.o)
 TEST_STATS := $(BUILD)/tests/test_stats
 TEST_REPORT := $(BUILD)/tests/test_report

@@ -5,20 +5,9 @@
 set -u
 
 TTMBENCH=${1:-build/ttmbench}
-passed=0
-failed=0
+source "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # Run a python3 expression over the JSON document in $tmp/caps.json.
 json_check() {
@@ -127,5 +116,4 @@ if command -v setpriv >/dev/null; then
 	fi
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -11,8 +11,7 @@ set -u
 BUILD=${1:-build}
 TTM=$BUILD/ttmbench
 FIX=tests/fixtures
-passed=0
-failed=0
+source "$(dirname "$0")/lib.sh"
 scratch=$(mktemp -d)
 hold_pid=
 cleanup() {
@@ -20,16 +19,6 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # run NAME EXPECTED_STATUS COMMAND...: stdout in $scratch/out, stderr in $scratch/err.
 run() {
@@ -353,5 +342,4 @@ PY
 	expect_text "hyperfine cross-check" "$scratch/out" "implied difference:"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

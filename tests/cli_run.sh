@@ -8,20 +8,9 @@ set -u
 
 BUILD=${1:-build}
 TTM=$BUILD/ttmbench
-passed=0
-failed=0
+source "$(dirname "$0")/lib.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # Ids of our programs as bpftool lists them (names are cut to 15 characters).
 our_program_ids() {
@@ -112,8 +101,7 @@ fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "skip: the acceptance and interruption runs need root (BPF and perf counters)"
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	finish
 	exit
 fi
 
@@ -242,5 +230,4 @@ else
 fi
 expect_nothing_attached "after SIGINT"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -10,20 +10,9 @@ set -u
 BUILD=${1:-build}
 TTMBENCH=$BUILD/ttmbench
 FIXTURES=$(dirname "$0")/fixtures
-passed=0
-failed=0
+source "$(dirname "$0")/lib.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # expect_usage_error NAME TEXT COMMAND...: exit status 2, TEXT in the output,
 # and no $scratch/out folder created.
@@ -139,8 +128,7 @@ expect_status "advise no fit" 1 "no sampling ratio fits" \
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "skipped: the real sweep and ring-buffer study need root (BPF and perf counters)"
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	finish
 	exit
 fi
 
@@ -338,5 +326,4 @@ else
 	fail "programs left after the runs: $left"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

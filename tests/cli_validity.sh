@@ -8,21 +8,9 @@ set -u
 
 BUILD=${1:-build}
 TTMBENCH=$BUILD/ttmbench
-passed=0
-failed=0
-skipped=0
+source "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # expect_usage NAME NEEDLE ARGS...: exit status 2 and NEEDLE in stderr. Commands
 # that attach probes take the run lock before they parse their options, so they
@@ -98,8 +86,7 @@ json_check "project charges tracepoints to native calls only" "$tmp/project.json
 if [ "$(id -u)" != 0 ]; then
 	skipped=$((skipped + 1))
 	echo "skipped: capabilities and coverage load BPF programs and need root (CI runs as root)"
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
+	finish
 	exit
 fi
 
@@ -137,5 +124,4 @@ json_check "coverage: socketcall connect row exists for ia32 only" "$cov" \
 json_check "coverage: rawtp sees connect through socketcall" "$cov" \
 	"($row)('rawtp', 'connect', 'ia32', 'socketcall')['ia32']['events'] == 100"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -9,20 +9,9 @@ BUILD=${BUILD:-build}
 WL=$BUILD/ttm-workload
 WL32=$BUILD/ttm-workload32
 NO_IA32=$BUILD/tests/no_ia32
-passed=0
-failed=0
+source "$(dirname "$0")/lib.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 # expect_usage_error NAME TEXT COMMAND...: exit status 2 and TEXT in the output.
 expect_usage_error() {
@@ -111,5 +100,4 @@ else
 	fail "temporary directory removed: left $(ls -A "$scratch/tmp")"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

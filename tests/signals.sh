@@ -17,9 +17,8 @@ set -u
 BUILD=${1:-build}
 TTM=$(realpath "$BUILD/ttmbench")
 source "$(dirname "$0")/robustness_lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
 scratch=$(mktemp -d /tmp/ttm-signals.XXXXXX)
 started=()
 
@@ -30,16 +29,6 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAILED: $1"
-}
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "skip: signals and the run lock need root (BPF programs; CI runs as root)"
@@ -252,5 +241,4 @@ else
 fi
 expect_clean "run lock" "$holder"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

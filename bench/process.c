@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process setup of the subcommands that drive workloads: stop signals and CPU pinning. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/process.h"
+#include "bench/run_workload.h"
+
+static void on_stop_signal(int sig)
+{
+	ttm_stop_signal = sig;
+}
+
+void ttm_install_stop_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void ttm_pin_self(int cpu, const char *cmd)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "%s: pinning the runner to CPU %d failed: %s\n", cmd, cpu,
+			strerror(errno));
+}

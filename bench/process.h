@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Process setup of the subcommands that drive workloads: stop signals and CPU pinning. */
+#ifndef TTM_PROCESS_H
+#define TTM_PROCESS_H
+
+/*
+ * Make SIGINT and SIGTERM set ttm_stop_signal. No SA_RESTART: waits return
+ * EINTR, and the command stops after the current workload.
+ */
+void ttm_install_stop_handlers(void);
+
+/* Pin this process to cpu unless cpu < 0. A failure is printed as "<cmd>: ..." and ignored. */
+void ttm_pin_self(int cpu, const char *cmd);
+
+#endif /* TTM_PROCESS_H */
