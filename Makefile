@@ -58,7 +58,7 @@ $(BUILD)/.deps-installed: scripts/install-deps.sh
 # The quick preset, then hyperfine's whole-process cross-check of its results.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)./$(BUILD)/ttmbench run --preset quick
+	$(Q)./$(BUILD)/ttmbench run --wait --preset quick
 	$(Q)BUILD=$(BUILD) scripts/hyperfine-crosscheck.sh --results results/latest --ops 100000
 
 test: deps
