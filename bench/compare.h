@@ -26,6 +26,11 @@
 #define TTM_COMPARE_NAME_LEN 32
 #define TTM_COMPARE_TEXT_LEN 160
 
+/* The measurement settings compare checks (parameters and host fields), and one warning each. */
+#define TTM_COMPARE_SETTINGS 7
+#define TTM_COMPARE_MAX_WARNINGS (TTM_COMPARE_SETTINGS + 1)
+#define TTM_COMPARE_WARNING_LEN 320
+
 enum ttm_compare_kind {
 	TTM_COMPARE_CELL,
 	TTM_COMPARE_PENALTY,
@@ -75,6 +80,16 @@ struct ttm_compare {
 	size_t npenalties;
 	size_t skipped_cells; /* present in both runs, but one side has no successful repetition */
 	size_t count[TTM_CHANGE_INSUFFICIENT + 1]; /* items per enum ttm_change */
+	/* Lines printed above the tables and written into the Markdown and JUnit files. */
+	char warnings[TTM_COMPARE_MAX_WARNINGS][TTM_COMPARE_WARNING_LEN];
+	size_t nwarnings;
+};
+
+/* A measurement setting whose value differs between the two runs, as JSON text. */
+struct ttm_setting_diff {
+	char name[TTM_COMPARE_NAME_LEN]; /* e.g. "parameters.rate", "host.kernel_release" */
+	char base[96];
+	char new[96];
 };
 
 /*
@@ -92,6 +107,21 @@ json_t *ttm_results_load(const char *path, char *err, size_t err_len);
 int ttm_compare_results(const json_t *base, const json_t *new, double threshold_pct,
 			struct ttm_compare *out, char *err, size_t err_len);
 void ttm_compare_free(struct ttm_compare *cmp);
+
+/*
+ * Find the settings that change ns/op and differ between the runs:
+ * parameters.rate, sampling_ratio, dropping_mode, duration_s and ops, and
+ * host.kernel_release and timing. Fills diffs (room for TTM_COMPARE_SETTINGS)
+ * and returns how many differ. A field missing from one run differs.
+ */
+size_t ttm_compare_settings(const json_t *base, const json_t *new, struct ttm_setting_diff *diffs);
+
+/* Whether NEW's start_time is earlier than BASELINE's: the arguments are probably swapped. */
+bool ttm_compare_new_is_older(const json_t *base, const json_t *new);
+
+/* Add a warning line to the outputs of cmp; lines beyond TTM_COMPARE_MAX_WARNINGS are dropped. */
+void ttm_compare_add_warning(struct ttm_compare *cmp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Decide regression, improvement or unchanged from the interval of the relative change. */
 enum ttm_change ttm_change_decide(const struct ttm_compare_item *item, double threshold_pct,

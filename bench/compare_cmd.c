@@ -19,11 +19,13 @@ struct compare_args {
 	double threshold_pct;
 	const char *junit;
 	const char *markdown;
+	bool allow_different_settings;
 };
 
 enum {
 	OPT_JUNIT = 0x100,
 	OPT_MARKDOWN,
+	OPT_ALLOW_DIFFERENT_SETTINGS,
 };
 
 static const char args_doc[] = "BASELINE NEW";
@@ -47,9 +49,14 @@ static const char doc[] =
 	"90% coverage (e.g. 2 repetitions against 2) gives \"insufficient\".\n"
 	"See docs/compare.md.\n"
 	"\n"
+	"Both runs must have the same settings that change ns/op: parameters.rate,\n"
+	"sampling_ratio, dropping_mode, duration_s and ops, and host.kernel_release\n"
+	"and timing. --allow-different-settings compares anyway, with a warning per\n"
+	"difference.\n"
+	"\n"
 	"Exit status: 0 no regression, 1 at least one regression, 2 bad input\n"
-	"(missing or invalid file, another schema or schema_version, no common cell,\n"
-	"invalid threshold).\n"
+	"(missing or invalid file, another schema or schema_version, different\n"
+	"settings, no common cell, invalid threshold).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  ttmbench compare baseline/results.json results/latest\n"
@@ -62,6 +69,10 @@ static const struct argp_option options[] = {
 	{ "junit", OPT_JUNIT, "FILE", 0, "Also write JUnit XML: one testcase per cell and penalty",
 	  0 },
 	{ "markdown", OPT_MARKDOWN, "FILE", 0, "Also write the tables as Markdown", 0 },
+	{ "allow-different-settings", OPT_ALLOW_DIFFERENT_SETTINGS, NULL, 0,
+	  "Compare runs whose rate, sampling ratio, duration, ops, kernel or timing label differ, "
+	  "with a warning per difference",
+	  0 },
 	{},
 };
 
@@ -102,6 +113,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_MARKDOWN:
 		check_output_path(state, "--markdown", arg);
 		args->markdown = arg;
+		break;
+	case OPT_ALLOW_DIFFERENT_SETTINGS:
+		args->allow_different_settings = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0)
@@ -150,14 +164,52 @@ static int write_outputs(const struct compare_args *args, const struct ttm_compa
 	return TTM_EXIT_OK;
 }
 
+/*
+ * Reject runs measured with different settings unless the user allowed them.
+ * Returns the number of differences, or -1 after printing them.
+ */
+static int check_settings(const struct compare_args *args, const json_t *base, const json_t *new,
+			  struct ttm_setting_diff *diffs)
+{
+	size_t n = ttm_compare_settings(base, new, diffs);
+
+	if (!n || args->allow_different_settings)
+		return (int)n;
+	fprintf(stderr, "ttmbench compare: %s and %s were measured with different settings:\n",
+		args->base, args->new);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %s: baseline %s, new %s\n", diffs[i].name, diffs[i].base,
+			diffs[i].new);
+	fprintf(stderr, "compare runs made with the same settings, or pass "
+			"--allow-different-settings to compare anyway\n");
+	return -1;
+}
+
+static void add_warnings(struct ttm_compare *cmp, const json_t *base, const json_t *new,
+			 const struct ttm_setting_diff *diffs, int ndiffs)
+{
+	for (int i = 0; i < ndiffs; i++)
+		ttm_compare_add_warning(cmp,
+					"warning: different settings: %s is %s in the baseline and "
+					"%s in the new run, so part of a change may come from it",
+					diffs[i].name, diffs[i].base, diffs[i].new);
+	if (ttm_compare_new_is_older(base, new))
+		ttm_compare_add_warning(cmp,
+					"warning: NEW is older than BASELINE: arguments swapped? "
+					"(baseline started %s, new %s)",
+					json_string_value(json_object_get(base, "start_time")),
+					json_string_value(json_object_get(new, "start_time")));
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	const struct argp argp = { options, parse_arg, args_doc, doc, NULL, NULL, NULL };
 	struct compare_args args = { .threshold_pct = TTM_COMPARE_DEFAULT_THRESHOLD_PCT };
 	json_t *base = NULL, *new = NULL;
+	struct ttm_setting_diff diffs[TTM_COMPARE_SETTINGS];
 	struct ttm_compare cmp = {};
 	char err[1024], desc[256];
-	int status = TTM_EXIT_USAGE;
+	int status = TTM_EXIT_USAGE, ndiffs;
 
 	argp_err_exit_status = TTM_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
@@ -169,12 +221,19 @@ int cmd_compare(int argc, char **argv)
 	new = ttm_results_load(args.new, err, sizeof(err));
 	if (!new)
 		goto fail;
+	ndiffs = check_settings(&args, base, new, diffs);
+	if (ndiffs < 0) {
+		json_decref(base);
+		json_decref(new);
+		return TTM_EXIT_USAGE;
+	}
 	if (ttm_compare_results(base, new, args.threshold_pct, &cmp, err, sizeof(err))) {
 		fprintf(stderr, "ttmbench compare: %s and %s: %s\n", args.base, args.new, err);
 		json_decref(base);
 		json_decref(new);
 		return TTM_EXIT_USAGE;
 	}
+	add_warnings(&cmp, base, new, diffs, ndiffs);
 
 	ttm_results_describe(base, desc, sizeof(desc));
 	printf("Baseline: %s (%s)\n", args.base, desc);

@@ -58,6 +58,10 @@ static void print_section(FILE *out, const struct ttm_compare *cmp, enum ttm_com
 
 void ttm_compare_print(FILE *out, const struct ttm_compare *cmp)
 {
+	for (size_t i = 0; i < cmp->nwarnings; i++)
+		fprintf(out, "%s\n", cmp->warnings[i]);
+	if (cmp->nwarnings)
+		fprintf(out, "\n");
 	fprintf(out,
 		"A change counts only when its whole 95%% CI lies beyond +/-%g%%; n is the "
 		"successful repetitions (baseline/new).\n\n",
@@ -135,6 +139,8 @@ int ttm_compare_write_markdown(const char *path, const struct ttm_compare *cmp,
 		return -errno;
 	fprintf(f, "# ttmbench compare\n\n");
 	fprintf(f, "- baseline: %s\n- new: %s\n", base_desc, new_desc);
+	for (size_t i = 0; i < cmp->nwarnings; i++)
+		fprintf(f, "- **%s**\n", cmp->warnings[i]);
 	fprintf(f, "- threshold: a change counts only when its whole 95%% CI lies beyond "
 		   "+/-%g%%\n\n",
 		cmp->threshold_pct);
@@ -184,6 +190,21 @@ static void add_testcase(mxml_node_t *suite, const struct ttm_compare_item *it,
 	}
 }
 
+/* The JUnit schema puts <properties> first in a testsuite: one "warning" property per line. */
+static void add_warning_properties(mxml_node_t *suite, const struct ttm_compare *cmp)
+{
+	mxml_node_t *properties, *property;
+
+	if (!cmp->nwarnings)
+		return;
+	properties = mxmlNewElement(suite, "properties");
+	for (size_t i = 0; i < cmp->nwarnings; i++) {
+		property = mxmlNewElement(properties, "property");
+		mxmlElementSetAttr(property, "name", "warning");
+		mxmlElementSetAttr(property, "value", cmp->warnings[i]);
+	}
+}
+
 static void add_suite(mxml_node_t *root, const struct ttm_compare *cmp,
 		      enum ttm_compare_kind kind, const char *name, size_t tests)
 {
@@ -203,6 +224,7 @@ static void add_suite(mxml_node_t *root, const struct ttm_compare *cmp,
 	mxmlElementSetAttrf(suite, "failures", "%zu", failures);
 	mxmlElementSetAttrf(suite, "skipped", "%zu", skipped);
 	mxmlElementSetAttr(suite, "errors", "0");
+	add_warning_properties(suite, cmp);
 	for (size_t i = 0; i < cmp->nitems; i++)
 		if (cmp->items[i].kind == kind)
 			add_testcase(suite, &cmp->items[i], name);

@@ -8,11 +8,13 @@
  *
  * The CI bounds are carried through by putting each penalty's lower (upper)
  * bound in the same formula. The two intervals come from different cells, so
- * the combined interval covers with at least 90 % (Bonferroni over two 95 %
- * intervals), not 95 %.
+ * by Bonferroni the combined interval covers with at least
+ * 1 - (1 - level_native) - (1 - level_ia32): 90 % for two 95 % intervals, and
+ * less when the run had few repetitions. Each row prints that bound.
  */
 #include <argp.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,11 +33,18 @@ struct project_options {
 	bool json;
 };
 
+/* Rows whose coverage bound or penalty level is below this get a warning. */
+#define LOW_LEVEL 0.90
+
 /* A penalty read from results.json: estimate and CI, in ns per call. */
 struct penalty {
 	bool valid;
+	bool exact; /* a known zero (tracepoints on ia32 calls), no CI to combine */
 	double estimate, lower, upper;
+	double level; /* ci_level, NAN when missing */
 };
+
+static const struct penalty zero_penalty = { .valid = true, .exact = true };
 
 static const char doc[] =
 	"Project the CPU cost of each ia32 hook design (kprobe, rawtp, tp_btf, fentry) and of "
@@ -45,7 +54,9 @@ static const char doc[] =
 	"penalty) / 1e9 x 100. Native penalty: the design's set with the tracepoints minus tp "
 	"on native calls; ia32 penalty: the design alone minus none on ia32 calls; the "
 	"tracepoints row: tp minus none on native calls. The interval puts both penalties' "
-	"CI bounds in the formula, so it covers with at least 90% (two 95% intervals).\n\n"
+	"CI bounds in the formula. Each row shows the CI level of the penalties it used and "
+	"the coverage the interval has at least (Bonferroni: 90% for two 95% intervals); a "
+	"level below 90% or an incomplete run gets a warning on stderr.\n\n"
 	"Examples:\n"
 	"  ttmbench project --mix 99:1 --rate 50000\n"
 	"  ttmbench project --mix 90:10 --rate 2e5 --results results/20260101T000000Z-host\n\n"
@@ -130,6 +141,9 @@ static struct penalty read_penalty(json_t *obj)
 	p.estimate = json_number_value(json_object_get(obj, "estimate_ns"));
 	p.lower = json_number_value(lower);
 	p.upper = json_number_value(upper);
+	p.level = json_is_number(json_object_get(obj, "ci_level")) ?
+			  json_number_value(json_object_get(obj, "ci_level")) :
+			  NAN;
 	return p;
 }
 
@@ -159,12 +173,30 @@ static double cpu_pct(double rate, double native_share, double native_ns, double
 	return rate * (native_share * native_ns + ia32_share * ia32_ns) / 1e9 * 100;
 }
 
+static json_t *level_json(bool used, const struct penalty *p)
+{
+	return used && !p->exact && !isnan(p->level) ? json_real(p->level) : json_null();
+}
+
+/* Bonferroni lower bound on the coverage of the combined interval; NAN when a level is unknown. */
+static double coverage_bound(bool native_used, const struct penalty *native, bool ia32_used,
+			     const struct penalty *ia32)
+{
+	double miss = 0;
+
+	if (native_used && !native->exact)
+		miss += 1 - native->level;
+	if (ia32_used && !ia32->exact)
+		miss += 1 - ia32->level;
+	return miss > 0 ? 1 - miss : (isnan(miss) ? NAN : 1);
+}
+
 /* Project one row; returns a JSON object, or NULL when a needed penalty is missing. */
 static json_t *project_row(const struct project_options *o, const char *design,
 			   const char *syscall, struct penalty native, struct penalty ia32,
 			   char *why, size_t len)
 {
-	double n = o->native_pct / 100, i = o->ia32_pct / 100;
+	double n = o->native_pct / 100, i = o->ia32_pct / 100, coverage;
 
 	if (n > 0 && !native.valid) {
 		snprintf(why, len, "no native penalty with a CI in the results");
@@ -175,29 +207,91 @@ static json_t *project_row(const struct project_options *o, const char *design,
 		return NULL;
 	}
 	if (!native.valid)
-		native = (struct penalty){ .valid = true };
+		native = zero_penalty;
 	if (!ia32.valid)
-		ia32 = (struct penalty){ .valid = true };
+		ia32 = zero_penalty;
+	coverage = coverage_bound(n > 0, &native, i > 0, &ia32);
 
-	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "design", design, "syscall",
-			 syscall, "native_penalty_ns", native.estimate, "ia32_penalty_ns",
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:o}", "design", design,
+			 "syscall", syscall, "native_penalty_ns", native.estimate, "ia32_penalty_ns",
 			 ia32.estimate, "cpu_pct", cpu_pct(o->rate, n, native.estimate, i, ia32.estimate),
 			 "cpu_pct_lower", cpu_pct(o->rate, n, native.lower, i, ia32.lower),
-			 "cpu_pct_upper", cpu_pct(o->rate, n, native.upper, i, ia32.upper));
+			 "cpu_pct_upper", cpu_pct(o->rate, n, native.upper, i, ia32.upper),
+			 "native_ci_level", level_json(n > 0, &native), "ia32_ci_level",
+			 level_json(i > 0, &ia32), "coverage_min",
+			 isnan(coverage) ? json_null() : json_real(coverage));
+}
+
+/* "at 96%", or "not used" for a penalty the mix does not use or that is known to be zero. */
+static void format_level(char *buf, size_t len, const json_t *level)
+{
+	if (json_is_number(level))
+		snprintf(buf, len, "at %.0f%%", json_number_value(level) * 100);
+	else
+		snprintf(buf, len, "not used");
 }
 
 static void print_row(json_t *row, const char *design, const char *syscall, const char *why)
 {
+	const json_t *coverage = json_object_get(row, "coverage_min");
+	char native_level[32], ia32_level[32], bound[32];
+
 	if (!row) {
 		printf("%-12s %-9s n/a: %s\n", design, syscall, why);
 		return;
 	}
-	printf("%-12s %-9s %10.4f%% [%9.4f%%, %9.4f%%]  (native %+.1f ns, ia32 %+.1f ns)\n", design,
-	       syscall, json_number_value(json_object_get(row, "cpu_pct")),
+	format_level(native_level, sizeof(native_level), json_object_get(row, "native_ci_level"));
+	format_level(ia32_level, sizeof(ia32_level), json_object_get(row, "ia32_ci_level"));
+	if (json_is_number(coverage))
+		snprintf(bound, sizeof(bound), ">= %.0f%%", json_number_value(coverage) * 100);
+	else
+		snprintf(bound, sizeof(bound), "unknown");
+	printf("%-12s %-9s %10.4f%% [%9.4f%%, %9.4f%%] %-8s (native %+.1f ns %s, ia32 %+.1f ns "
+	       "%s)\n",
+	       design, syscall, json_number_value(json_object_get(row, "cpu_pct")),
 	       json_number_value(json_object_get(row, "cpu_pct_lower")),
-	       json_number_value(json_object_get(row, "cpu_pct_upper")),
-	       json_number_value(json_object_get(row, "native_penalty_ns")),
-	       json_number_value(json_object_get(row, "ia32_penalty_ns")));
+	       json_number_value(json_object_get(row, "cpu_pct_upper")), bound,
+	       json_number_value(json_object_get(row, "native_penalty_ns")), native_level,
+	       json_number_value(json_object_get(row, "ia32_penalty_ns")), ia32_level);
+}
+
+/* Warn on stderr, and in warnings, when a row's interval covers less than LOW_LEVEL. */
+static void warn_low_level(const json_t *row, json_t *warnings)
+{
+	const json_t *coverage = json_object_get(row, "coverage_min");
+	char text[256];
+
+	if (json_is_number(coverage) && json_number_value(coverage) >= LOW_LEVEL - 1e-9)
+		return;
+	if (json_is_number(coverage))
+		snprintf(text, sizeof(text),
+			 "%s %s: the interval covers only >= %.0f%%, below 90%%, because a "
+			 "penalty's CI level is low; run more repetitions",
+			 json_string_value(json_object_get(row, "design")),
+			 json_string_value(json_object_get(row, "syscall")),
+			 json_number_value(coverage) * 100);
+	else
+		snprintf(text, sizeof(text),
+			 "%s %s: a penalty has no ci_level, so the interval's coverage is unknown",
+			 json_string_value(json_object_get(row, "design")),
+			 json_string_value(json_object_get(row, "syscall")));
+	fprintf(stderr, "ttmbench project: warning: %s\n", text);
+	json_array_append_new(warnings, json_string(text));
+}
+
+/* Warn when the run stopped early: its penalties then rest on fewer repetitions. */
+static void warn_incomplete(const json_t *root, const char *path, json_t *warnings)
+{
+	const char *reason = json_string_value(json_object_get(root, "incomplete_reason"));
+	char text[PATH_MAX + 1024];
+
+	if (!json_is_false(json_object_get(root, "complete")))
+		return;
+	snprintf(text, sizeof(text),
+		 "%s is an incomplete run (%s): its penalties rest on the repetitions that ran",
+		 path, reason ? reason : "no reason given");
+	fprintf(stderr, "ttmbench project: warning: %s\n", text);
+	json_array_append_new(warnings, json_string(text));
 }
 
 static json_t *load_results(const char *dir, char *path, size_t len)
@@ -230,7 +324,7 @@ int cmd_project(int argc, char **argv)
 {
 	const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct project_options o = { .results_dir = "results/latest" };
-	json_t *root, *rows = json_array(), *syscalls, *d, *s;
+	json_t *root, *rows = json_array(), *warnings = json_array(), *syscalls, *d, *s;
 	char path[4200], why[128];
 	size_t i;
 	int projected = 0;
@@ -239,13 +333,18 @@ int cmd_project(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return TTM_EXIT_USAGE;
 	root = load_results(o.results_dir, path, sizeof(path));
-	if (!root)
+	if (!root) {
+		json_decref(rows);
+		json_decref(warnings);
 		return TTM_EXIT_USAGE;
+	}
+	warn_incomplete(root, path, warnings);
 
 	if (!o.json)
 		printf("Projected CPU cost for %.4g%% native and %.4g%% ia32 calls at %.6g calls/s "
-		       "(%s)\n%-12s %-9s %11s  %s\n", o.native_pct, o.ia32_pct, o.rate, path, "design",
-		       "syscall", "% of 1 CPU", "[interval, >= 90% coverage]");
+		       "(%s)\n%-12s %-9s %11s  %-24s %-8s %s\n", o.native_pct, o.ia32_pct, o.rate, path,
+		       "design", "syscall", "% of 1 CPU", "[interval]", "coverage",
+		       "(penalties and their CI levels)");
 
 	syscalls = json_object_get(json_object_get(root, "parameters"), "syscalls");
 	json_array_foreach(syscalls, i, s) {
@@ -255,11 +354,12 @@ int cmd_project(int argc, char **argv)
 		if (!sc)
 			continue;
 		/* The tracepoints serve native calls only: their ia32 share costs nothing. */
-		row = project_row(&o, "tracepoints", sc, tracepoint_penalty(root, sc),
-				  (struct penalty){ .valid = true }, why, sizeof(why));
+		row = project_row(&o, "tracepoints", sc, tracepoint_penalty(root, sc), zero_penalty,
+				  why, sizeof(why));
 		if (!o.json)
 			print_row(row, "tracepoints", sc, why);
 		if (row) {
+			warn_low_level(row, warnings);
 			json_array_append_new(rows, row);
 			projected++;
 		}
@@ -277,22 +377,26 @@ int cmd_project(int argc, char **argv)
 		if (!o.json)
 			print_row(row, design, sc, why);
 		if (row) {
+			warn_low_level(row, warnings);
 			json_array_append_new(rows, row);
 			projected++;
 		}
 	}
 
 	if (o.json) {
-		json_t *out = json_pack("{s:s, s:f, s:f, s:f, s:s, s:o}", "results", path,
+		json_t *out = json_pack("{s:s, s:f, s:f, s:f, s:s, s:o, s:o}", "results", path,
 					"native_pct", o.native_pct, "ia32_pct", o.ia32_pct, "rate",
-					o.rate, "interval", "both penalties' CI bounds; >= 90% coverage",
-					"rows", json_incref(rows));
+					o.rate, "interval",
+					"both penalties' CI bounds; each row's coverage_min is the "
+					"Bonferroni bound from their ci_level",
+					"warnings", json_incref(warnings), "rows", json_incref(rows));
 
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
 		json_decref(out);
 	}
 	json_decref(rows);
+	json_decref(warnings);
 	json_decref(root);
 	if (!projected) {
 		fprintf(stderr, "ttmbench project: no penalty in %s could be projected: run "

@@ -21,6 +21,18 @@ struct ttm_interval {
 	const char *method;
 };
 
+/*
+ * Lowest coverage at which an interval is shown or written. Below it, e.g.
+ * [x, x] at 0 % from one repetition, the bounds would pass a point for an interval.
+ */
+#define TTM_CI_MIN_SHOWN_LEVEL 0.5
+
+/* Whether ci, computed from n values or pairs, is an interval worth showing. */
+static inline bool ttm_interval_shown(const struct ttm_interval *ci, size_t n)
+{
+	return ci->valid && n >= 2 && ci->level >= TTM_CI_MIN_SHOWN_LEVEL - 1e-9;
+}
+
 struct ttm_median_summary {
 	size_t n;
 	double median;

@@ -23,6 +23,10 @@ extern char **environ;
 #define PENALTY_COUNT 3
 #define MAX_XTICS 20
 
+/* Rows whose CI level is below this get a marker: too few repetitions for a firm interval. */
+#define LOW_LEVEL 0.90
+#define LOW_LEVEL_MARK "*"
+
 static const char *const penalty_keys[PENALTY_COUNT] = { "native_penalty", "ia32_penalty",
 							 "tracepoint_penalty" };
 
@@ -37,6 +41,8 @@ struct penalty_point {
 	double estimate;
 	double lower; /* NAN when the CI is null */
 	double upper;
+	double level; /* ci_level, NAN when null */
+	json_int_t n; /* pairs, 0 when unknown */
 };
 
 struct trend_row {
@@ -58,8 +64,8 @@ static const char doc[] =
 	"line of the history file that `ttmbench run --ci` appends to, with the\n"
 	"native penalty (full - tp on native calls), the ia32 penalty (kprobe - none\n"
 	"on ia32 calls) and the tracepoint penalty (tp - none on native calls), each\n"
-	"as its Hodges-Lehmann estimate in ns per call with its 95% CI, and the\n"
-	"verdict. --plot draws the same with gnuplot (scripts/plot-trend.gp; set\n"
+	"as its Hodges-Lehmann estimate in ns per call with its CI at the level the\n"
+	"run reached (shown per row; below 90% marked with *), and the verdict. --plot draws the same with gnuplot (scripts/plot-trend.gp; set\n"
 	"TTMBENCH_PLOT_SCRIPT to use another copy).\n"
 	"\n"
 	"Exit status: 0, or 2 for bad input (missing or invalid history, unknown\n"
@@ -129,6 +135,14 @@ static void read_penalty(const json_t *p, struct penalty_point *out)
 	out->estimate = number_or_nan(json_object_get(p, "estimate_ns"));
 	out->lower = number_or_nan(json_object_get(p, "ci_lower"));
 	out->upper = number_or_nan(json_object_get(p, "ci_upper"));
+	out->level = number_or_nan(json_object_get(p, "ci_level"));
+	out->n = json_integer_value(json_object_get(p, "n"));
+}
+
+static bool low_level(const struct penalty_point *p)
+{
+	return p->valid && !isnan(p->lower) && !isnan(p->upper) && !isnan(p->level) &&
+	       p->level < LOW_LEVEL;
 }
 
 /* Fill row from one history line; false with a message in err when it is not a history entry. */
@@ -247,29 +261,42 @@ static void format_point(char *buf, size_t len, const struct penalty_point *p)
 {
 	if (!p->valid)
 		snprintf(buf, len, "n/a");
+	else if ((isnan(p->lower) || isnan(p->upper)) && p->n > 0)
+		snprintf(buf, len, "%+.1f no CI (n=%lld)", p->estimate, (long long)p->n);
 	else if (isnan(p->lower) || isnan(p->upper))
-		snprintf(buf, len, "%+.1f", p->estimate);
+		snprintf(buf, len, "%+.1f no CI", p->estimate);
+	else if (isnan(p->level))
+		snprintf(buf, len, "%+.1f [%+.1f, %+.1f] level ?", p->estimate, p->lower, p->upper);
 	else
-		snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", p->estimate, p->lower, p->upper);
+		snprintf(buf, len, "%+.1f [%+.1f, %+.1f] %.0f%%%s", p->estimate, p->lower, p->upper,
+			 p->level * 100, low_level(p) ? LOW_LEVEL_MARK : "");
 }
 
 static void print_table(const struct trend_args *args, const struct trend *trend)
 {
+	bool marked = false;
+
 	printf("History %s, syscall %s: %zu run%s; penalties in ns per call, estimate "
-	       "[95%% CI]\n\n",
+	       "[CI] level, CI (level per row)\n\n",
 	       args->history, args->syscall, trend->nrows, trend->nrows == 1 ? "" : "s");
-	printf("%-21s %-20s %-8s %-30s %-30s %-30s %-13s %s\n", "date", "kernel", "timing",
+	printf("%-21s %-20s %-8s %-34s %-34s %-34s %-13s %s\n", "date", "kernel", "timing",
 	       "native (full - tp)", "ia32 (kprobe - none)", "tracepoint (tp - none)", "verdict",
 	       "overall");
 	for (size_t i = 0; i < trend->nrows; i++) {
 		const struct trend_row *r = &trend->rows[i];
 		char cols[PENALTY_COUNT][64];
 
-		for (int p = 0; p < PENALTY_COUNT; p++)
+		for (int p = 0; p < PENALTY_COUNT; p++) {
 			format_point(cols[p], sizeof(cols[p]), &r->penalty[p]);
-		printf("%-21s %-20s %-8s %-30s %-30s %-30s %-13s %s\n", r->time, r->kernel, r->timing,
+			marked |= low_level(&r->penalty[p]);
+		}
+		printf("%-21s %-20s %-8s %-34s %-34s %-34s %-13s %s\n", r->time, r->kernel, r->timing,
 		       cols[0], cols[1], cols[2], r->verdict, r->overall);
 	}
+	if (marked)
+		printf("\n" LOW_LEVEL_MARK " CI level below %.0f%%: the run had too few repetitions "
+		       "for a firmer interval, so compare these rows with care.\n",
+		       LOW_LEVEL * 100);
 }
 
 /* A gnuplot single-quoted string: a quote inside is written twice. */
@@ -320,8 +347,8 @@ static int write_plot_inputs(FILE *data, FILE *settings, const struct trend_args
 	fprintf(settings, "\noutfile = ");
 	print_gnuplot_string(settings, out_tmp);
 	fprintf(settings, "\nfmt = '%s'\n", strstr(args->plot, ".svg") ? "svg" : "png");
-	snprintf(title, sizeof(title), "ttmbench trend: %s penalties (%s)", args->syscall,
-		 args->history);
+	snprintf(title, sizeof(title), "ttmbench trend: %s penalties, CI (level per row) (%s)",
+		 args->syscall, args->history);
 	fprintf(settings, "plottitle = ");
 	print_gnuplot_string(settings, title);
 	fprintf(settings, "\nhas_native = %d\nhas_ia32 = %d\nhas_tracepoint = %d\n", has[0],

@@ -1,4 +1,4 @@
-# Penalties per run with their 95 % CI, for `ttmbench trend --plot`.
+# Penalties per run with their CI at each run's own level, for `ttmbench trend --plot`.
 #
 # ttmbench runs gnuplot with a settings file first, which sets:
 #   datafile    columns: run, then estimate, CI lower, CI upper (ns per call)
@@ -18,7 +18,7 @@ set output outfile
 
 set title plottitle noenhanced
 set xlabel "run (end time, UTC)"
-set ylabel "penalty (ns per call; estimate and 95% CI)"
+set ylabel "penalty (ns per call; estimate and CI (level per row))"
 set key outside top center horizontal box
 set grid ytics
 set xzeroaxis linetype 0 linewidth 1

@@ -4,7 +4,8 @@
 # (tests/cli_compare.sh; the hold checks need root).
 
 CI_TEST := $(BUILD)/tests/test_compare
-CI_LIB_OBJS := $(addprefix $(BUILD)/bench/,compare.o compare_output.o stats_twosample.o \
+CI_LIB_OBJS := $(addprefix $(BUILD)/bench/,compare.o compare_output.o compare_settings.o \
+	stats_twosample.o \
 	history.o stats.o)
 
 $(BUILD)/tests/test_compare.o: | $(PROBE_GENERATED)

@@ -75,6 +75,61 @@ run "compare folder" 1 "$TTM" compare $FIX/baseline.json "$scratch/latest"
 run "compare higher threshold" 0 "$TTM" compare --threshold 15 $FIX/baseline.json \
 	$FIX/regression.json
 
+# --- compare: settings and argument order ---
+
+run "compare different settings" 2 "$TTM" compare $FIX/baseline.json $FIX/other-settings.json \
+	--junit "$scratch/settings.xml"
+expect_text "compare different settings" "$scratch/err" 'parameters.rate: baseline "max", new 10000'
+expect_text "compare different settings" "$scratch/err" "parameters.sampling_ratio: baseline 1, new 4"
+expect_text "compare different settings" "$scratch/err" \
+	"parameters.dropping_mode: baseline false, new true"
+expect_text "compare different settings" "$scratch/err" \
+	'host.kernel_release: baseline "6.18.0-fixture", new "6.19.0-fixture"'
+expect_text "compare different settings" "$scratch/err" "pass --allow-different-settings"
+expect_no_file "compare different settings" "$scratch/settings.xml"
+if grep -q "duration_s\|parameters.ops\|host.timing" "$scratch/err"; then
+	fail "compare different settings: names a setting that is equal in both runs"
+else
+	pass "compare different settings: names only the settings that differ"
+fi
+
+run "compare allowed settings" 0 "$TTM" compare --allow-different-settings $FIX/baseline.json \
+	$FIX/other-settings.json --junit "$scratch/settings.xml" --markdown "$scratch/settings.md"
+expect_text "compare allowed settings" "$scratch/out" \
+	'warning: different settings: parameters.rate is "max" in the baseline and 10000'
+warnings=$(grep -c '^warning: different settings' "$scratch/out")
+if [ "$warnings" -eq 4 ]; then
+	pass "compare allowed settings: one warning line per difference (4)"
+else
+	fail "compare allowed settings: $warnings warning lines, expected 4"
+fi
+expect_text "compare allowed settings markdown" "$scratch/settings.md" \
+	"- **warning: different settings: parameters.sampling_ratio is 1 in the baseline and 4"
+if python3 - "$scratch/settings.xml" <<'PY'; then
+import sys
+import xml.etree.ElementTree as ET
+
+root = ET.parse(sys.argv[1]).getroot()
+for suite in root.iter("testsuite"):
+    props = [p.get("value") for p in suite.iter("property") if p.get("name") == "warning"]
+    assert len(props) == 4, (suite.get("name"), props)
+    assert list(suite)[0].tag == "properties", suite.get("name")
+PY
+	pass "compare allowed settings junit: 4 warning properties per testsuite"
+else
+	fail "compare allowed settings junit: warning properties missing"
+fi
+
+run "compare swapped arguments" 0 "$TTM" compare $FIX/regression.json $FIX/baseline.json
+expect_text "compare swapped arguments" "$scratch/out" \
+	"warning: NEW is older than BASELINE: arguments swapped?"
+run "compare in order" 1 "$TTM" compare $FIX/baseline.json $FIX/regression.json
+if grep -q "^warning:" "$scratch/out"; then
+	fail "compare in order: warns although the runs are in order with the same settings"
+else
+	pass "compare in order: no warning"
+fi
+
 # --- compare: bad input ---
 
 run "compare corrupt" 2 "$TTM" compare $FIX/baseline.json $FIX/corrupt.json \
@@ -168,6 +223,35 @@ else
 fi
 expect_text "trend" "$scratch/out" "+30.0 [+29.9, +30.1]"
 
+expect_text "trend" "$scratch/out" "+30.0 [+29.9, +30.1] 96%"
+expect_text "trend" "$scratch/out" "CI (level per row)"
+if grep -qE '95 ?% CI|\*$|CI level below' "$scratch/out"; then
+	fail "trend: claims a 95% CI or marks a row although every level is 96%"
+else
+	pass "trend: no fixed 95% label and no low-level marker"
+fi
+
+# The same history with the first run at 75 % (3 pairs): its row shows 75% and a marker.
+sed '1s/"ci_level":0.9609375/"ci_level":0.75/g' $FIX/history.jsonl >"$scratch/low.jsonl"
+run "trend low level" 0 "$TTM" trend --history "$scratch/low.jsonl"
+expect_text "trend low level" "$scratch/out" "+30.0 [+29.9, +30.1] 75%*"
+expect_text "trend low level" "$scratch/out" "+63.0 [+62.9, +63.2] 96% "
+expect_text "trend low level" "$scratch/out" "* CI level below 90%"
+
+# One pair: the run wrote null bounds, and trend says there is no CI.
+python3 - $FIX/history.jsonl >"$scratch/one.jsonl" <<'PY'
+import json
+import sys
+
+line = json.loads(open(sys.argv[1]).readline())
+for sc in line["syscalls"]:
+    p = sc["tracepoint_penalty"]
+    p.update(n=1, ci_lower=None, ci_upper=None, ci_level=0.0)
+print(json.dumps(line))
+PY
+run "trend one pair" 0 "$TTM" trend --history "$scratch/one.jsonl"
+expect_text "trend one pair" "$scratch/out" "+30.0 no CI (n=1)"
+
 run "trend png" 0 "$TTM" trend --history $FIX/history.jsonl --plot "$scratch/trend.png"
 if [ "$(head -c 8 "$scratch/trend.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
 	pass "trend png: a PNG file"
@@ -178,6 +262,7 @@ run "trend svg" 0 "$TTM" trend --history $FIX/history.jsonl --syscall connect \
 	--plot "$scratch/trend.svg"
 expect_text "trend svg" "$scratch/trend.svg" "<svg"
 expect_text "trend svg" "$scratch/trend.svg" "tracepoint penalty"
+expect_text "trend svg" "$scratch/trend.svg" "CI (level per row)"
 
 run "trend missing history" 2 "$TTM" trend --history "$scratch/none.jsonl"
 expect_text "trend missing history" "$scratch/err" "$scratch/none.jsonl"

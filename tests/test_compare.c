@@ -267,6 +267,56 @@ static void compare_without_common_cells(void **state)
 	json_decref(other);
 }
 
+static void settings_differences_listed(void **state)
+{
+	json_t *base = load_fixture("baseline.json"), *other = load_fixture("other-settings.json");
+	struct ttm_setting_diff diffs[TTM_COMPARE_SETTINGS];
+	size_t n;
+
+	assert_int_equal(ttm_compare_settings(base, base, diffs), 0);
+	n = ttm_compare_settings(base, other, diffs);
+	assert_int_equal(n, 4);
+	assert_string_equal(diffs[0].name, "parameters.rate");
+	assert_string_equal(diffs[0].base, "\"max\"");
+	assert_string_equal(diffs[0].new, "10000");
+	assert_string_equal(diffs[1].name, "parameters.sampling_ratio");
+	assert_string_equal(diffs[2].name, "parameters.dropping_mode");
+	assert_string_equal(diffs[3].name, "host.kernel_release");
+	assert_string_equal(diffs[3].new, "\"6.19.0-fixture\"");
+	json_decref(base);
+	json_decref(other);
+}
+
+static void settings_compare_numbers_by_value(void **state)
+{
+	json_t *base = load_fixture("baseline.json"), *new = load_fixture("baseline.json");
+	json_t *params = json_object_get(new, "parameters");
+	struct ttm_setting_diff diffs[TTM_COMPARE_SETTINGS];
+
+	/* 100000 written as a real is the same ops count. */
+	json_object_set_new(params, "ops", json_real(100000));
+	assert_int_equal(ttm_compare_settings(base, new, diffs), 0);
+
+	json_object_del(json_object_get(new, "host"), "timing");
+	assert_int_equal(ttm_compare_settings(base, new, diffs), 1);
+	assert_string_equal(diffs[0].name, "host.timing");
+	assert_string_equal(diffs[0].base, "\"host\"");
+	assert_string_equal(diffs[0].new, "missing");
+	json_decref(base);
+	json_decref(new);
+}
+
+static void new_older_than_baseline(void **state)
+{
+	json_t *base = load_fixture("baseline.json"), *later = load_fixture("regression.json");
+
+	assert_false(ttm_compare_new_is_older(base, later));
+	assert_true(ttm_compare_new_is_older(later, base));
+	assert_false(ttm_compare_new_is_older(base, base));
+	json_decref(base);
+	json_decref(later);
+}
+
 static void expect_load_error(const char *name, const char *problem)
 {
 	json_t *root = ttm_results_load(fixture(name), err, sizeof(err));
@@ -515,6 +565,9 @@ int main(void)
 		cmocka_unit_test(compare_reports_improvement),
 		cmocka_unit_test(compare_two_reps_insufficient),
 		cmocka_unit_test(compare_without_common_cells),
+		cmocka_unit_test(settings_differences_listed),
+		cmocka_unit_test(settings_compare_numbers_by_value),
+		cmocka_unit_test(new_older_than_baseline),
 		cmocka_unit_test(load_rejects_bad_files),
 		cmocka_unit_test(load_accepts_folder),
 		cmocka_unit_test(junit_written_atomically),
