@@ -22,6 +22,7 @@
 #include "bench/hostinfo.h"
 #include "bench/outdir.h"
 #include "bench/run_workload.h"
+#include "bench/run_lock.h"
 
 #define DEFAULT_OPS 2000
 #define MAX_OPS 10000000ULL
@@ -77,7 +78,7 @@ static const struct argp_option options[] = {
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct coverage_options *o = state->input;
-	char err[512], *end = NULL;
+	char err[512];
 
 	switch (key) {
 	case 'c':
@@ -209,6 +210,25 @@ static json_t *entries_json(const struct coverage_entry *entries, int n)
 	return rows;
 }
 
+/* Each skipped configuration's reason, once: the rows only refer to it. */
+static void write_skipped_configs(FILE *f, const struct coverage_entry *entries, int n)
+{
+	bool listed[TTM_CONFIG_COUNT] = {}, any = false;
+
+	for (int i = 0; i < n; i++) {
+		const struct coverage_entry *e = &entries[i];
+
+		if (!e->skipped || listed[e->row.config])
+			continue;
+		if (!any)
+			fprintf(f, "\n## Configurations\n\n| configuration | unavailable because |\n"
+				   "| --- | --- |\n");
+		any = true;
+		listed[e->row.config] = true;
+		fprintf(f, "| %s | %s |\n", ttm_config_name(e->row.config), e->reason);
+	}
+}
+
 static int write_markdown(const char *dir, const struct coverage_entry *entries, int n,
 			  const struct coverage_options *o)
 {
@@ -233,14 +253,19 @@ static int write_markdown(const char *dir, const struct coverage_entry *entries,
 	for (int i = 0; i < n; i++) {
 		const struct coverage_entry *e = &entries[i];
 
-		if (e->skipped || e->failed)
-			fprintf(f, "| %s | %s | %s | 0 | n/a | n/a | n/a | %s: %s |\n",
+		if (e->skipped)
+			fprintf(f, "| %s | %s | %s | 0 | n/a | n/a | n/a | unavailable (see "
+				   "Configurations) |\n", ttm_config_name(e->row.config),
+				ttm_coverage_syscall_name(e->row.syscall), ttm_mode_name(e->row.mode));
+		else if (e->failed)
+			fprintf(f, "| %s | %s | %s | 0 | n/a | n/a | n/a | failed: %s |\n",
 				ttm_config_name(e->row.config),
 				ttm_coverage_syscall_name(e->row.syscall), ttm_mode_name(e->row.mode),
-				e->skipped ? "skipped" : "failed", e->reason);
+				e->reason);
 		else
 			ttm_coverage_markdown_row(f, &e->row);
 	}
+	write_skipped_configs(f, entries, n);
 	if (fclose(f) || rename(tmp, path)) {
 		int err = -errno;
 
@@ -284,7 +309,8 @@ static bool needs_probe(const struct coverage_options *o, const struct ttm_capab
 
 int cmd_coverage(int argc, char **argv)
 {
-	const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	const struct argp argp = { options, parse_opt, NULL, doc,
+				   ttm_run_lock_argp_children, NULL, NULL };
 	struct coverage_options o = { .ops = DEFAULT_OPS };
 	struct ttm_run_params p = {};
 	struct ttm_capabilities caps;

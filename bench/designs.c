@@ -27,6 +27,7 @@ void ttm_coverage_row_from_cell(const struct ttm_cell *cell, struct ttm_coverage
 	row->syscall = cell->syscall;
 	row->mode = cell->mode;
 	row->runs_valid = true;
+	row->unavailable = cell->status == TTM_CELL_SKIPPED;
 
 	for (int i = 0; i < cell->nreps; i++) {
 		const struct ttm_rep_result *rep = &cell->reps[i];
@@ -119,7 +120,8 @@ void ttm_coverage_markdown_row(FILE *f, const struct ttm_coverage_row *row)
 	fprintf(f, "| %s | %s | %s | ", ttm_config_name(row->config),
 		ttm_coverage_syscall_name(row->syscall), ttm_mode_name(row->mode));
 	if (!row->measured) {
-		fprintf(f, "0 | n/a | n/a | n/a | not measured |\n");
+		fprintf(f, "0 | n/a | n/a | n/a | %s |\n",
+			row->unavailable ? "unavailable (see Configurations)" : "not measured");
 		return;
 	}
 	fprintf(f, "%llu |", (unsigned long long)row->ops);
@@ -227,10 +229,18 @@ json_t *ttm_designs_json(const struct ttm_results *r)
 	return arr;
 }
 
-static void print_penalty_cell(FILE *f, const struct ttm_comparison *c)
+/* A penalty, or why there is none: a configuration that is unavailable or was not requested. */
+static void print_penalty_cell(FILE *f, const struct ttm_results *r,
+			       const struct ttm_comparison *c, int a, int b)
 {
 	if (!c) {
-		fprintf(f, " n/a |");
+		if (!r->configs[a].requested || !r->configs[b].requested)
+			fprintf(f, " n/a: needs %s in --configs |",
+				ttm_config_name(r->configs[a].requested ? b : a));
+		else if (!r->configs[a].available || !r->configs[b].available)
+			fprintf(f, " unavailable (see Configurations) |");
+		else
+			fprintf(f, " n/a |");
 		return;
 	}
 	fprintf(f, " %+.2f", c->diff.estimate);
@@ -268,10 +278,14 @@ void ttm_designs_markdown(FILE *f, const struct ttm_results *r)
 			double fired = fired_per_native_call(r, d, sc);
 
 			fprintf(f, "| %s | %s |", d->name, ttm_syscall_name(sc));
-			print_penalty_cell(f, ttm_results_comparison(r, sc, TTM_ENTRY_NATIVE,
-								     d->with_tp, TTM_CONFIG_TP));
-			print_penalty_cell(f, ttm_results_comparison(r, sc, TTM_ENTRY_IA32,
-								     d->alone, TTM_CONFIG_NONE));
+			print_penalty_cell(f, r,
+					   ttm_results_comparison(r, sc, TTM_ENTRY_NATIVE, d->with_tp,
+								  TTM_CONFIG_TP),
+					   d->with_tp, TTM_CONFIG_TP);
+			print_penalty_cell(f, r,
+					   ttm_results_comparison(r, sc, TTM_ENTRY_IA32, d->alone,
+								  TTM_CONFIG_NONE),
+					   d->alone, TTM_CONFIG_NONE);
 			if (fired >= 0)
 				fprintf(f, " %.3f |\n", fired);
 			else

@@ -29,6 +29,7 @@ struct ttm_coverage_row {
 	int syscall; /* enum ttm_syscall, or TTM_WL_SOCKETCALL_CONNECT (a connect row) */
 	int mode;
 	bool measured; /* at least one successful repetition */
+	bool unavailable; /* skipped: the configuration cannot attach here */
 	uint64_t ops;
 	int tp_programs, ia32_programs;
 	uint64_t tp_events, ia32_events; /* events from the workload's tgid */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bench/commands.h"
+#include "bench/run_lock.h"
 #include "probes/loader.h"
 
 struct hold_args {
@@ -120,7 +121,8 @@ static void program_list(int config, const struct ttm_capabilities *caps, char *
 
 int cmd_hold(int argc, char **argv)
 {
-	const struct argp argp = { options, parse_arg, NULL, doc, NULL, NULL, NULL };
+	const struct argp argp = { options, parse_arg, NULL, doc,
+				   ttm_run_lock_argp_children, NULL, NULL };
 	struct hold_args args = { .config = -1, .sampling_ratio = 1 };
 	struct ttm_probe_opts opts = { .consumer_cpu = -1 };
 	struct ttm_capabilities caps;

@@ -156,3 +156,45 @@ json_t *ttm_hostinfo_collect(void)
 	json_object_set_new(host, "accel", accel && *accel ? json_string(accel) : json_null());
 	return host;
 }
+
+json_t *ttm_hostinfo_load(void)
+{
+	double loadavg_1min;
+	int running, total;
+	FILE *f = fopen("/proc/loadavg", "re");
+	int n;
+
+	if (!f)
+		return json_null();
+	/* "0.52 0.40 0.31 3/412 12345": averages, running/total scheduling entities, last pid */
+	n = fscanf(f, "%lf %*f %*f %d/%d", &loadavg_1min, &running, &total);
+	fclose(f);
+	if (n != 3)
+		return json_null();
+	return json_pack("{s:f, s:i, s:i}", "loadavg_1min", loadavg_1min, "running", running,
+			 "total", total);
+}
+
+static void print_load(FILE *f, const json_t *load)
+{
+	if (!json_is_object(load)) {
+		fprintf(f, "unknown");
+		return;
+	}
+	fprintf(f, "loadavg %.2f, %lld running",
+		json_real_value(json_object_get(load, "loadavg_1min")),
+		(long long)json_integer_value(json_object_get(load, "running")));
+}
+
+void ttm_hostinfo_print_load(FILE *f, const json_t *host)
+{
+	const json_t *start = json_object_get(host, "load_start");
+
+	if (!start)
+		return;
+	fprintf(f, "- host load (1-minute loadavg, running processes): at start ");
+	print_load(f, start);
+	fprintf(f, "; at end ");
+	print_load(f, json_object_get(host, "load_end"));
+	fprintf(f, "\n");
+}

@@ -12,6 +12,9 @@
 
 #define RESULTS_ROOT "results"
 
+/* The folder ttm_prepare_out_dir created, empty when it existed before. */
+static char created_dir[PATH_MAX];
+
 int ttm_make_dirs(const char *path)
 {
 	char buf[PATH_MAX];
@@ -68,6 +71,8 @@ int ttm_prepare_out_dir(const char *given, const char *suffix, char *out, size_t
 		snprintf(out, len, "%s/%s-%s%s", RESULTS_ROOT, stamp, host, suffix);
 	}
 
+	if (access(out, F_OK))
+		snprintf(created_dir, sizeof(created_dir), "%s", out);
 	err = ttm_make_dirs(out);
 	if (err) {
 		fprintf(stderr, "%s: cannot create output folder '%s': %s; give a writable folder "
@@ -84,6 +89,12 @@ int ttm_prepare_out_dir(const char *given, const char *suffix, char *out, size_t
 	}
 	unlink(probe);
 	return 0;
+}
+
+void ttm_remove_created_out_dir(void)
+{
+	if (created_dir[0] && !rmdir(created_dir))
+		created_dir[0] = '\0';
 }
 
 int ttm_find_workload(char *path, size_t len, const char *cmd)

@@ -23,6 +23,13 @@ int ttm_prepare_out_dir(const char *given, const char *suffix, char *out, size_t
 			const char *cmd);
 
 /*
+ * Remove the folder ttm_prepare_out_dir created when it is still empty, so a
+ * command that ends before it measured anything leaves no folder behind. A
+ * folder that existed before, or that holds files, is kept.
+ */
+void ttm_remove_created_out_dir(void);
+
+/*
  * Find build/ttm-workload next to the running binary. When it is missing,
  * print "<cmd>: ..." with the fix and return -ENOENT.
  */

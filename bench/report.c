@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bench/designs.h"
+#include "bench/hostinfo.h"
 #include "bench/results.h"
 
 static const char *json_str(json_t *obj, const char *key)
@@ -17,10 +18,15 @@ static const char *json_str(json_t *obj, const char *key)
 	return s ? s : "unknown";
 }
 
-static void print_interval(FILE *f, const struct ttm_interval *ci)
+/* An interval computed from n values or pairs, or "no CI (n=1)" when it has almost no coverage. */
+static void print_interval(FILE *f, const struct ttm_interval *ci, size_t n)
 {
 	if (!ci->valid) {
 		fprintf(f, "n/a");
+		return;
+	}
+	if (!ttm_interval_shown(ci, n)) {
+		fprintf(f, "no CI (n=%zu)", n);
 		return;
 	}
 	fprintf(f, "[%.2f, %.2f] (%.1f%%%s)", ci->lower, ci->upper, ci->level * 100,
@@ -34,7 +40,7 @@ static void print_penalty(FILE *f, const struct ttm_comparison *c)
 		return;
 	}
 	fprintf(f, "%+.2f ns ", c->diff.estimate);
-	print_interval(f, &c->diff.ci);
+	print_interval(f, &c->diff.ci, c->diff.n);
 }
 
 static void print_header(FILE *f, const struct ttm_results *r)
@@ -60,6 +66,7 @@ static void print_header(FILE *f, const struct ttm_results *r)
 		json_str(r->host, "kernel_release"),
 		(long long)json_integer_value(json_object_get(r->host, "cpu_count")),
 		json_str(r->host, "cpu_model"));
+	ttm_hostinfo_print_load(f, r->host);
 	fprintf(f, "- timing: %s%s%s\n", json_str(r->host, "timing"),
 		json_string_value(json_object_get(r->host, "accel")) ? ", accelerator " : "",
 		json_string_value(json_object_get(r->host, "accel")) ?: "");
@@ -135,13 +142,14 @@ static void print_cells(FILE *f, const struct ttm_results *r)
 			ttm_syscall_name(c->syscall), ttm_mode_name(c->mode));
 		if (c->has_stats) {
 			fprintf(f, "%zu | %.2f | ", c->stats.n, c->stats.median);
-			print_interval(f, &c->stats.ci);
+			print_interval(f, &c->stats.ci, c->stats.n);
 			fprintf(f, " | %.2f | %.2f | ", c->stats.min, c->stats.max);
 		} else {
 			fprintf(f, "0 | n/a | n/a | n/a | n/a | ");
 		}
 		fprintf(f, "%s%s%s |\n", ttm_cell_status_name(c->status), c->reason[0] ? ": " : "",
-			c->status == TTM_CELL_SKIPPED ? "configuration unavailable" : c->reason);
+			c->status == TTM_CELL_SKIPPED ? "unavailable (see Configurations)" :
+							c->reason);
 	}
 	fprintf(f, "\n");
 }
@@ -166,7 +174,7 @@ static void print_comparisons(FILE *f, const struct ttm_results *r)
 		fprintf(f, "| %s | %s | %s - %s | %zu | %+.2f | ", ttm_syscall_name(c->syscall),
 			ttm_mode_name(c->mode), ttm_config_name(c->a), ttm_config_name(c->b),
 			c->diff.n, c->diff.estimate);
-		print_interval(f, &c->diff.ci);
+		print_interval(f, &c->diff.ci, c->diff.n);
 		if (c->diff.median_b > 0)
 			fprintf(f, " | %+.2f%% | ", c->diff.estimate / c->diff.median_b * 100);
 		else

@@ -30,6 +30,9 @@ struct ttm_run_params {
 	const char *preset; /* "quick", "full" or NULL */
 	int configs[TTM_CONFIG_COUNT];
 	int nconfigs;
+	/* none and tp, when added to configs because an ia32 design's penalties need them */
+	int configs_added[2];
+	int nconfigs_added;
 	int syscalls[TTM_SC_COUNT];
 	int nsyscalls;
 	int modes[TTM_ENTRY_COUNT];

@@ -36,6 +36,8 @@ static json_t *params_json(const struct ttm_run_params *p)
 
 	json_object_set_new(o, "preset", ttm_json_string_or_null(p->preset));
 	json_object_set_new(o, "configs", names_json(p->configs, p->nconfigs, config_name));
+	json_object_set_new(o, "configs_added",
+			    names_json(p->configs_added, p->nconfigs_added, config_name));
 	json_object_set_new(o, "syscalls", names_json(p->syscalls, p->nsyscalls, syscall_name));
 	json_object_set_new(o, "modes", names_json(p->modes, p->nmodes, ttm_mode_name));
 	json_object_set_new(o, "duration_s", p->ops ? json_null() : json_real(p->duration_s));
@@ -184,15 +186,25 @@ static json_t *rep_json(const struct ttm_rep_result *rep)
 	return o;
 }
 
-static json_t *interval_fields(json_t *o, const struct ttm_interval *ci)
+/*
+ * The ci_* fields of an interval from n values or pairs. Bounds below
+ * TTM_CI_MIN_SHOWN_LEVEL coverage (one repetition) are null, and ci_note says why.
+ */
+static json_t *interval_fields(json_t *o, const struct ttm_interval *ci, size_t n)
 {
-	json_object_set_new(o, "ci_lower", ci->valid ? json_real(ci->lower) : json_null());
-	json_object_set_new(o, "ci_upper", ci->valid ? json_real(ci->upper) : json_null());
+	bool shown = ttm_interval_shown(ci, n);
+	char note[160];
+
+	json_object_set_new(o, "ci_lower", shown ? json_real(ci->lower) : json_null());
+	json_object_set_new(o, "ci_upper", shown ? json_real(ci->upper) : json_null());
 	json_object_set_new(o, "ci_level", ci->valid ? json_real(ci->level) : json_null());
 	json_object_set_new(o, "ci_method", json_string(ci->method ? ci->method : ""));
-	if (ci->valid && ci->below_target) {
-		char note[160];
-
+	if (ci->valid && !shown) {
+		snprintf(note, sizeof(note),
+			 "no CI: n=%zu gives a coverage of %.2f%%; run at least 2 repetitions", n,
+			 ci->level * 100);
+		json_object_set_new(o, "ci_note", json_string(note));
+	} else if (ci->valid && ci->below_target) {
 		snprintf(note, sizeof(note),
 			 "%.0f%% is not attainable with this few repetitions: best attainable "
 			 "level %.2f%%",
@@ -224,7 +236,7 @@ static json_t *cell_json(const struct ttm_cell *c)
 		json_object_set_new(s, "median_ns_per_op", json_real(c->stats.median));
 		json_object_set_new(s, "min_ns_per_op", json_real(c->stats.min));
 		json_object_set_new(s, "max_ns_per_op", json_real(c->stats.max));
-		json_object_set_new(o, "stats", interval_fields(s, &c->stats.ci));
+		json_object_set_new(o, "stats", interval_fields(s, &c->stats.ci, c->stats.n));
 	} else {
 		json_object_set_new(o, "stats", json_null());
 	}
@@ -246,7 +258,7 @@ static json_t *comparison_json(const struct ttm_comparison *c)
 	json_object_set_new(o, "estimate_ns", json_real(d->estimate));
 	json_object_set_new(o, "relative_pct",
 			    d->median_b > 0 ? json_real(d->estimate / d->median_b * 100) : json_null());
-	interval_fields(o, &d->ci);
+	interval_fields(o, &d->ci, d->n);
 	json_object_set_new(o, "mde_ns", d->mde_valid ? json_real(d->mde) : json_null());
 	return o;
 }

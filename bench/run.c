@@ -493,8 +493,9 @@ int cmd_run(int argc, char **argv)
 	r->argv = argv;
 
 	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench run: must run as root (BPF programs and perf counters "
-				"need CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN): run it with sudo\n");
+		fprintf(stderr, "ttmbench run: must run as root: loading the probes needs CAP_BPF "
+				"and CAP_PERFMON, and BPF run-time stats (BPF_ENABLE_STATS, for "
+				"run_cnt) need CAP_SYS_ADMIN: run it with sudo\n");
 		free(rn);
 		return TTM_EXIT_USAGE;
 	}
@@ -517,6 +518,8 @@ int cmd_run(int argc, char **argv)
 	ttm_install_stop_handlers();
 	r->start_time = time(NULL);
 	r->host = ttm_hostinfo_collect();
+	if (r->host)
+		json_object_set_new(r->host, "load_start", ttm_hostinfo_load());
 	ttm_capabilities_detect(&rn->caps, rn->opts.verbose);
 	r->capabilities = ttm_capabilities_to_json(&rn->caps);
 	ttm_resolve_configs(r->params.configs, r->params.nconfigs, r->configs, &rn->caps,
@@ -536,6 +539,8 @@ int cmd_run(int argc, char **argv)
 	close_probe(rn);
 
 	r->end_time = time(NULL);
+	if (r->host)
+		json_object_set_new(r->host, "load_end", ttm_hostinfo_load());
 	if (ttm_results_analyze(r))
 		fprintf(stderr, "ttmbench run: computing statistics failed: out of memory\n");
 	r->exit_status = exit_status_of(rn);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "bench/commands.h"
+#include "bench/outdir.h"
 #include "bench/run_lock.h"
 
 /* Subcommands that load probes. Tracking the names here keeps every subcommand file unchanged. */
@@ -70,20 +71,41 @@ static void write_holder(int fd, const char *name)
 			TTM_RUN_LOCK_PATH, strerror(errno));
 }
 
+/* Signal that ended the wait for the lock, 0 while waiting. */
+static volatile sig_atomic_t wait_signal;
+
+static void on_wait_signal(int sig)
+{
+	wait_signal = sig;
+}
+
+/* Say that nothing was measured, remove the empty output folder and exit as the signal would. */
+static void exit_interrupted_wait(const char *name, int sig)
+{
+	fprintf(stderr, "ttmbench %s: interrupted by %s while waiting for %s: nothing was "
+			"measured\n", name, sig == SIGINT ? "SIGINT" : "SIGTERM", TTM_RUN_LOCK_PATH);
+	ttm_remove_created_out_dir();
+	exit(128 + sig);
+}
+
 /*
  * Block until the lock is ours. Nothing is loaded yet, so SIGINT and SIGTERM
- * get their default action meanwhile: Ctrl-C ends a waiting command at once
- * instead of being taken as a request to stop after the current workload.
+ * end a waiting command at once (see exit_interrupted_wait) instead of being
+ * taken as a request to stop after the current workload. The handler has no
+ * SA_RESTART, so the signal makes flock(2) return EINTR.
  */
-static int wait_for_lock(int fd)
+static int wait_for_lock(const char *name, int fd)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
+	struct sigaction stop = { .sa_handler = on_wait_signal }, old_int, old_term;
 	int err = 0;
 
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGINT, &dfl, &old_int);
-	sigaction(SIGTERM, &dfl, &old_term);
+	sigemptyset(&stop.sa_mask);
+	wait_signal = 0;
+	sigaction(SIGINT, &stop, &old_int);
+	sigaction(SIGTERM, &stop, &old_term);
 	while (flock(fd, LOCK_EX)) {
+		if (wait_signal)
+			exit_interrupted_wait(name, wait_signal);
 		if (errno != EINTR) {
 			err = -errno;
 			break;
@@ -129,9 +151,9 @@ int ttm_run_lock_take(const char *name, bool wait)
 			close(fd);
 			return -EBUSY;
 		}
-		fprintf(stderr, "ttmbench %s: waiting for %s, which holds %s\n", name, holder,
+		fprintf(stderr, "ttmbench %s: waiting for %s to release %s\n", name, holder,
 			TTM_RUN_LOCK_PATH);
-		err = wait_for_lock(fd);
+		err = wait_for_lock(name, fd);
 		if (err) {
 			fprintf(stderr, "ttmbench %s: waiting for %s failed: %s\n", name,
 				TTM_RUN_LOCK_PATH, strerror(-err));
@@ -150,8 +172,10 @@ static int take_lock_before_load(void *ctx)
 {
 	int err = ttm_run_lock_take(lock_command, lock_wait);
 
-	if (err)
+	if (err) {
+		ttm_remove_created_out_dir();
 		exit(TTM_EXIT_FAILURE);
+	}
 	return 0;
 }
 
@@ -161,3 +185,24 @@ void ttm_run_lock_on_probe_open(const char *name, bool wait)
 	lock_wait = wait;
 	ttm_probe_set_open_hook(take_lock_before_load, NULL);
 }
+
+/* --wait is removed from argv by the dispatcher; this parser only documents it in --help. */
+static const struct argp_option lock_options[] = {
+	{ "wait", TTM_OPT_WAIT, NULL, 0,
+	  "When another ttmbench holds " TTM_RUN_LOCK_PATH ", wait for it to release the lock "
+	  "instead of exiting with status 1", 0 },
+	{},
+};
+
+static error_t parse_lock_option(int key, char *arg, struct argp_state *state)
+{
+	return key == TTM_OPT_WAIT ? 0 : ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp lock_argp = { lock_options, parse_lock_option, NULL, NULL, NULL, NULL,
+				       NULL };
+
+const struct argp_child ttm_run_lock_argp_children[] = {
+	{ &lock_argp, 0, "Run lock:", 0 },
+	{},
+};

@@ -8,6 +8,7 @@
 #ifndef TTM_RUN_LOCK_H
 #define TTM_RUN_LOCK_H
 
+#include <argp.h>
 #include <stdbool.h>
 
 #include "probes/loader.h"
@@ -20,8 +21,11 @@ bool ttm_command_needs_lock(const char *name);
 /*
  * Take the lock for subcommand `name` the first time it loads probes: from
  * then on ttm_probe_open takes the lock first, and when it is held by another
- * process without wait, prints why and exits with TTM_EXIT_FAILURE. Nothing
- * is loaded or attached at that point. Commands that never load probes
+ * process without wait, prints why and exits with TTM_EXIT_FAILURE. With
+ * wait, SIGINT or SIGTERM during the wait exits with 128 + the signal and a
+ * line saying nothing was measured. Either exit removes the output folder
+ * if the command created it and it is still empty. Nothing is loaded or
+ * attached at that point. Commands that never load probes
  * (run --configs none) run without the lock.
  */
 void ttm_run_lock_on_probe_open(const char *name, bool wait);
@@ -34,5 +38,14 @@ void ttm_run_lock_on_probe_open(const char *name, bool wait);
  * held elsewhere, or another -errno; every error is printed.
  */
 int ttm_run_lock_take(const char *name, bool wait);
+
+/* argp key of --wait; above the keys the subcommands use. */
+#define TTM_OPT_WAIT 0x4001
+
+/*
+ * argp children that add --wait to a locking subcommand's --help: set them
+ * as the children field of its struct argp.
+ */
+extern const struct argp_child ttm_run_lock_argp_children[];
 
 #endif /* TTM_RUN_LOCK_H */

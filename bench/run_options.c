@@ -11,6 +11,8 @@
 
 #include "bench/cli_parse.h"
 #include "bench/commands.h"
+#include "bench/designs.h"
+#include "bench/run_lock.h"
 #include "bench/run_options.h"
 
 struct preset {
@@ -87,8 +89,9 @@ static const struct argp_option options[] = {
 	{ "warmup", OPT_WARMUP, "S", 0, "Seconds of warm-up before the first repetition (quick: 1)",
 	  0 },
 	{ "sampling-ratio", OPT_SAMPLING, "R", 0,
-	  "Keep 1/R of the events, a power of two 1..128; R > 1 turns dropping mode on "
-	  "(default: 1)", 0 },
+	  "Keep 1/R of the events, a power of two 1..128; R > 1 turns dropping mode on and "
+	  "needs workload runs of at least 1 s, because sampling keeps the first 1/R of each "
+	  "second (default: 1)", 0 },
 	{ "cpu", OPT_CPU, "N", 0,
 	  "CPU for the workload; the consumer and the runner use another one (default: 0)", 0 },
 	{ "margin-pct", OPT_MARGIN_PCT, "P", 0,
@@ -183,6 +186,20 @@ static double parse_number(struct argp_state *state, const char *opt, const char
 	return v;
 }
 
+/* Parse a number above 0: every invalid form ("fast", "-1", "0") gets the same fix. */
+static double parse_positive(struct argp_state *state, const char *opt, const char *arg,
+			     const char *fix)
+{
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v <= 0)
+		argp_error(state, "invalid %s '%s': %s", opt, arg, fix);
+	return v;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
@@ -221,15 +238,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			ps->opts->params.rate = 0;
 			break;
 		}
-		ps->opts->params.rate = parse_number(state, "--rate", arg);
-		if (ps->opts->params.rate <= 0)
-			argp_error(state, "invalid --rate '%s': give ops per second above 0, or max",
-				   arg);
+		ps->opts->params.rate =
+			parse_positive(state, "--rate", arg, "give ops/s above 0, or max");
 		break;
 	case OPT_DURATION:
-		g->duration_s = parse_seconds(state, "--duration", arg);
-		if (g->duration_s <= 0)
-			argp_error(state, "invalid --duration '%s': give seconds above 0", arg);
+		g->duration_s = parse_positive(state, "--duration", arg, "give seconds above 0");
 		ps->have_duration = true;
 		break;
 	case OPT_OPS:
@@ -397,9 +410,77 @@ static void merge(struct parse_state *ps)
 	p->seed = ps->have_seed ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
 }
 
+static bool config_listed(const struct ttm_run_params *p, int config)
+{
+	for (int i = 0; i < p->nconfigs; i++)
+		if (p->configs[i] == config)
+			return true;
+	return false;
+}
+
+/*
+ * Add none and tp, first in the list, when a design is requested without
+ * them. A design's native penalty is its set with the tracepoints minus tp
+ * and its ia32 penalty is the design alone minus none, so without both the
+ * design table has no numbers.
+ */
+static void add_design_baselines(struct ttm_run_params *p)
+{
+	static const int baselines[] = { TTM_CONFIG_NONE, TTM_CONFIG_TP };
+	bool design = false;
+	int n = 0;
+
+	for (int k = 0; k < ttm_ndesigns; k++)
+		design |= config_listed(p, ttm_designs[k].alone) ||
+			  config_listed(p, ttm_designs[k].with_tp);
+	if (!design)
+		return;
+
+	for (int i = 0; i < 2; i++)
+		if (!config_listed(p, baselines[i]))
+			p->configs_added[n++] = baselines[i];
+	if (!n)
+		return;
+
+	memmove(p->configs + n, p->configs, p->nconfigs * sizeof(p->configs[0]));
+	memcpy(p->configs, p->configs_added, n * sizeof(p->configs[0]));
+	p->nconfigs += n;
+	p->nconfigs_added = n;
+	fprintf(stderr, "ttmbench run: adding %s%s%s to --configs: the ia32 design penalties are "
+			"measured against tp (native) and none (ia32)\n",
+		ttm_config_name(p->configs_added[0]), n > 1 ? "," : "",
+		n > 1 ? ttm_config_name(p->configs_added[1]) : "");
+}
+
+/*
+ * Sampling keeps the first 1/R of each second, so a workload run shorter than
+ * 1 s keeps all or none of its events instead of a 1/R sample. A --duration
+ * below 1 s is rejected; the quick preset's 0.25 s is raised to 1 s.
+ * NOTE: a run bounded by --ops is not checked, because its length is known
+ * only once it ends.
+ */
+static void check_sampling_duration(struct parse_state *ps)
+{
+	struct ttm_run_params *p = &ps->opts->params;
+
+	if (p->sampling_ratio <= 1 || p->duration_s <= 0 || p->duration_s >= 1)
+		return;
+	if (ps->have_duration) {
+		fprintf(stderr, "ttmbench run: invalid --duration '%g' with --sampling-ratio %u: "
+				"sampling keeps the first 1/%u of each second, so give --duration 1 "
+				"or more\n", p->duration_s, p->sampling_ratio, p->sampling_ratio);
+		exit(TTM_EXIT_USAGE);
+	}
+	fprintf(stderr, "ttmbench run: --sampling-ratio %u keeps the first 1/%u of each second: "
+			"raising the %s preset's %g s workload runs to 1 s\n", p->sampling_ratio,
+		p->sampling_ratio, p->preset ? p->preset : "quick", p->duration_s);
+	p->duration_s = 1;
+}
+
 void ttm_run_parse_options(int argc, char **argv, struct ttm_run_options *opts)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc,
+					  ttm_run_lock_argp_children, NULL, NULL };
 	struct parse_state ps = { .opts = opts };
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -412,6 +493,8 @@ void ttm_run_parse_options(int argc, char **argv, struct ttm_run_options *opts)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &ps))
 		exit(TTM_EXIT_USAGE);
 	merge(&ps);
+	check_sampling_duration(&ps);
+	add_design_baselines(&opts->params);
 
 	/* The consumer and the runner take the next CPU; with one CPU everything shares it. */
 	opts->params.consumer_cpu =

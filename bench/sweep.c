@@ -410,8 +410,9 @@ int cmd_sweep(int argc, char **argv)
 	s->argv = argv;
 
 	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench sweep: must run as root (BPF programs and perf counters "
-				"need CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN): run it with sudo\n");
+		fprintf(stderr, "ttmbench sweep: must run as root: loading the probes needs CAP_BPF "
+				"and CAP_PERFMON, and BPF run-time stats (BPF_ENABLE_STATS, for "
+				"run_cnt) need CAP_SYS_ADMIN: run it with sudo\n");
 		free(sw);
 		return TTM_EXIT_USAGE;
 	}

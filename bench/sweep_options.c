@@ -12,6 +12,7 @@
 #include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/sweep.h"
+#include "bench/run_lock.h"
 
 /*
  * The default grid (none + tp, openat, native, 4 rates x 8 ratios) is 36
@@ -61,7 +62,9 @@ static const struct argp_option options[] = {
 	{ "modes", OPT_MODES, "LIST", 0, "Entry paths: native, ia32, ia32-int80 (default: native)",
 	  0 },
 	{ "duration", OPT_DURATION, "S", 0,
-	  "Seconds of one workload run; whole seconds cover whole sampling periods (default: 1)",
+	  "Seconds of one workload run, at least 1 when a ratio is above 1 because sampling "
+	  "keeps the first 1/R of each second; whole seconds cover whole sampling periods "
+	  "(default: 1)",
 	  0 },
 	{ "reps", OPT_REPS, "N", 0, "Repetitions of every point (default: 10)", 0 },
 	{ "warmup", OPT_WARMUP, "S", 0, "Seconds of warm-up with nothing attached (default: 1)",
@@ -194,8 +197,8 @@ int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err,
 			v = strtod(tokens[i], &end);
 			if (errno || end == tokens[i] || *end || !isfinite(v) || v <= 0 || v > 1e9) {
 				snprintf(err, err_len,
-					 "invalid rate '%s' in --rates '%s': give ops per second "
-					 "above 0 (at most 1e9), or max", tokens[i], arg);
+					 "invalid rate '%s' in --rates '%s': give ops/s above 0 "
+					 "(at most 1e9), or max", tokens[i], arg);
 				return -EINVAL;
 			}
 		}
@@ -339,6 +342,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (ttm_sweep_parse_ratios(ps->ratios, p->ratios, &p->nratios, err, sizeof(err)) ||
 		    ttm_sweep_parse_rates(ps->rates, p->rates, &p->nrates, err, sizeof(err)))
 			argp_error(state, "%s", err);
+		/* Sampling keeps the first 1/R of each second: a shorter run is no 1/R sample. */
+		if (p->duration_s < 1 && p->ratios[p->nratios - 1] > 1)
+			argp_error(state, "invalid --duration '%g' with sampling ratio %u: sampling "
+					  "keeps the first 1/R of each second, so give --duration 1 "
+					  "or more, or --sampling 1", p->duration_s,
+				   p->ratios[p->nratios - 1]);
 		parse_configs(state, ps->configs, p);
 		parse_syscalls(state, ps->syscalls, p);
 		parse_modes(state, ps->modes, p);
@@ -352,7 +361,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 void ttm_sweep_parse_options(int argc, char **argv, struct ttm_sweep_options *opts)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc,
+					  ttm_run_lock_argp_children, NULL, NULL };
 	struct parse_state ps = {
 		.opts = opts,
 		.ratios = DEFAULT_RATIOS,

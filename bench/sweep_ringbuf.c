@@ -25,6 +25,7 @@
 #include "bench/process.h"
 #include "bench/run_workload.h"
 #include "bench/sweep_ringbuf.h"
+#include "bench/run_lock.h"
 
 #define DEFAULT_SIZES "256K,1M,4M,16M,64M"
 #define DEFAULT_SHARING "1,2"
@@ -246,7 +247,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static void parse_options(int argc, char **argv, struct ringbuf_options *o)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc,
+					  ttm_run_lock_argp_children, NULL, NULL };
 	struct parse_state ps = { .opts = o, .sizes = DEFAULT_SIZES, .sharing = DEFAULT_SHARING };
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench/commands.h"
+#include "bench/results.h"
 #include "bench/run_lock.h"
 
 struct subcommand {
@@ -35,7 +36,8 @@ static void print_usage(FILE *out)
 		     "Commands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(out, "  %-14s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(out, "\n'ttmbench COMMAND --help' lists the command's options and examples.\n"
+	fprintf(out, "\n'ttmbench COMMAND --help' or 'ttmbench help COMMAND' lists the command's\n"
+		     "options and examples; 'ttmbench --version' prints the version.\n"
 		     "\nCommands that attach probes (run, sweep, ringbuf, hold, validate, coverage)\n"
 		     "take the lock " TTM_RUN_LOCK_PATH " before they load probes: one of them\n"
 		     "runs at a time. When another one holds it they exit with status 1\n"
@@ -64,30 +66,75 @@ static bool take_wait_option(int *argc, char **argv)
 	return wait;
 }
 
+static const struct subcommand *find_subcommand(const char *name)
+{
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(name, subcommands[i].name))
+			return &subcommands[i];
+	return NULL;
+}
+
+/* "ttmbench --configs tp run": name the command found later, or ask for one. */
+static int reject_leading_option(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (!find_subcommand(argv[i]))
+			continue;
+		fprintf(stderr, "ttmbench: option '%s' before the command: options go after the "
+				"command: ttmbench %s %s ...\n", argv[1], argv[i], argv[1]);
+		return TTM_EXIT_USAGE;
+	}
+	fprintf(stderr, "ttmbench: option '%s' without a command: give the command first, "
+			"e.g. ttmbench run %s ...; 'ttmbench --help' lists the commands\n", argv[1],
+		argv[1]);
+	return TTM_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
+	static char help_option[] = "--help";
+	char *help_argv[4] = {};
+	const struct subcommand *cmd;
 	char argv0[64];
 
 	if (argc < 2) {
 		print_usage(stderr);
 		return TTM_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		print_usage(stdout);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("ttmbench %s\n", TTM_VERSION);
 		return TTM_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "help") && argc >= 3) {
+		/* "ttmbench help run" is "ttmbench run --help". */
+		if (!find_subcommand(argv[2])) {
+			fprintf(stderr, "ttmbench: unknown command '%s'; 'ttmbench --help' lists the "
+					"commands\n", argv[2]);
+			return TTM_EXIT_USAGE;
+		}
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[2];
+		help_argv[2] = help_option;
+		argc = 3;
+		argv = help_argv;
+	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+		   !strcmp(argv[1], "help")) {
+		print_usage(stdout);
+		return TTM_EXIT_OK;
+	} else if (argv[1][0] == '-') {
+		return reject_leading_option(argc, argv);
+	}
 
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(argv[1], subcommands[i].name))
-			continue;
+	cmd = find_subcommand(argv[1]);
+	if (cmd) {
 		/* argp prints argv[0] in usage lines: make it "ttmbench run". */
-		snprintf(argv0, sizeof(argv0), "ttmbench %s", subcommands[i].name);
+		snprintf(argv0, sizeof(argv0), "ttmbench %s", cmd->name);
 		argv[1] = argv0;
 		argc--;
 		argv++;
-		if (ttm_command_needs_lock(subcommands[i].name))
-			ttm_run_lock_on_probe_open(subcommands[i].name, take_wait_option(&argc, argv));
-		return subcommands[i].run(argc, argv);
+		if (ttm_command_needs_lock(cmd->name))
+			ttm_run_lock_on_probe_open(cmd->name, take_wait_option(&argc, argv));
+		return cmd->run(argc, argv);
 	}
 
 	fprintf(stderr, "ttmbench: unknown command '%s'; 'ttmbench --help' lists the commands\n",

@@ -39,6 +39,7 @@
 #include "bench/process.h"
 #include "bench/run_workload.h"
 #include "bench/validate.h"
+#include "bench/run_lock.h"
 
 /* Loop size of the sizing step that measures ns per iteration. */
 #define SIZING_LOOPS 4000
@@ -472,7 +473,8 @@ static int run_controls(struct validator *v)
 
 int cmd_validate(int argc, char **argv)
 {
-	const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	const struct argp argp = { options, parse_opt, NULL, doc,
+				   ttm_run_lock_argp_children, NULL, NULL };
 	struct validator *v = calloc(1, sizeof(*v));
 	struct ttm_validate_options *o;
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -111,6 +111,13 @@ static void explain_missing_penalty(const struct ttm_results *r, struct ttm_sysc
 			return;
 		}
 	}
+	if (v->native_penalty &&
+	    !ttm_interval_shown(&v->native_penalty->diff.ci, v->native_penalty->diff.n)) {
+		add_reason(v, "the native penalty (full - tp) has %zu pair(s), too few for a "
+			      "confidence interval: run at least 2 repetitions (--reps)",
+			   v->native_penalty->diff.n);
+		return;
+	}
 	add_reason(v, "no repetition of full and tp on native succeeded in the same "
 		      "repetition, so there is no paired difference");
 }
@@ -167,7 +174,10 @@ static void compute_one(const struct ttm_results *r, struct ttm_syscall_verdict 
 						       TTM_CONFIG_TP, TTM_CONFIG_NONE);
 	count_kprobe_native(r, v);
 
-	have_ci = v->native_penalty && v->native_penalty->diff.ci.valid && v->margin_valid;
+	/* An interval too narrow in coverage to be shown (one pair) cannot decide either way. */
+	have_ci = v->native_penalty &&
+		  ttm_interval_shown(&v->native_penalty->diff.ci, v->native_penalty->diff.n) &&
+		  v->margin_valid;
 	v->verdict = ttm_verdict_decide(have_ci, have_ci ? v->native_penalty->diff.ci.lower : 0,
 					have_ci ? v->native_penalty->diff.ci.upper : 0,
 					v->margin_ns, v->kprobe_events_native);

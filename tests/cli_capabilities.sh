@@ -53,6 +53,22 @@ if python3 -m json.tool "$tmp/caps.json" >/dev/null 2>&1; then
 		json_check "full configuration unavailable with a reason" \
 			"not caps['configs']['full']['available'] and caps['configs']['full']['reason']"
 	fi
+	# Each unavailable configuration's reason is one sentence naming the missing
+	# feature once: "needs X: why", with no nested "kprobe: kprobes: ..." prefix.
+	json_check "unavailable configuration reasons start with needs" \
+		"all(c['reason'].startswith('needs ') for c in caps['configs'].values() if not c['available'])"
+	json_check "unavailable configuration reasons name the feature once" \
+		"all(c['reason'].count('needs ') == 1 and not __import__('re').match(r'needs [^:]+: [a-z_+]+: ', c['reason']) for c in caps['configs'].values() if not c['available'])"
+	json_check "full and kprobe give the same reason" \
+		"caps['configs']['kprobe']['available'] or caps['configs']['full']['reason'] == caps['configs']['kprobe']['reason']"
+	json_check "tp+fentry and fentry give the same reason" \
+		"caps['configs']['fentry']['available'] or caps['configs']['tp+fentry']['reason'] == caps['configs']['fentry']['reason']"
+	json_check "no reason says a configuration does not need its feature" \
+		"not any('do not need' in c['reason'] or 'does not need' in c['reason'] for c in caps['configs'].values())"
+	if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+		json_check "kprobe reason names kprobes and the kernel lab" \
+			"caps['configs']['kprobe']['reason'].startswith('needs kprobes: kernel built without CONFIG_KPROBES') and caps['configs']['kprobe']['reason'].endswith('make bench-lab')"
+	fi
 	# Where fentry is unavailable the reason must carry the errno of the failed load or attach.
 	json_check "fentry available, or unavailable with the errno" \
 		"caps['fentry']['available'] or __import__('re').search(r'program failed: (E[A-Z]+|errno [0-9]+) ', caps['fentry']['reason'])"

@@ -79,6 +79,17 @@ expect_usage_error "non-numeric duration" "'soon'" --duration soon
 expect_usage_error "zero duration" "'0'" --duration 0
 expect_usage_error "negative rate" "'-5'" --rate -5
 expect_usage_error "non-numeric rate" "'fast'" --rate fast
+# Every invalid form of a value gets the same fix.
+expect_usage_error "rate fast wording" "invalid --rate 'fast': give ops/s above 0, or max" --rate fast
+expect_usage_error "rate negative wording" "invalid --rate '-5': give ops/s above 0, or max" --rate -5
+expect_usage_error "rate zero wording" "invalid --rate '0': give ops/s above 0, or max" --rate 0
+expect_usage_error "duration negative wording" "invalid --duration '-1': give seconds above 0" \
+	--duration -1
+expect_usage_error "duration zero wording" "invalid --duration '0': give seconds above 0" --duration 0
+expect_usage_error "duration text wording" "invalid --duration 'soon': give seconds above 0" \
+	--duration soon
+expect_usage_error "sampling with duration below 1 s" "give --duration 1 or more" \
+	--sampling-ratio 4 --duration 0.5
 expect_usage_error "negative warmup" "'-2'" --warmup -2
 expect_usage_error "duration and ops" "--duration and --ops" --duration 1 --ops 100
 expect_usage_error "sampling ratio not a power of two" "'3'" --sampling-ratio 3
@@ -98,6 +109,48 @@ if [ "$rc" -eq 2 ] && grep -qF "$scratch/file/sub" <<<"$out"; then
 else
 	fail "unwritable --out: exit status $rc, output: $out"
 fi
+
+# The dispatcher: version, help for a command, an option before the command.
+out=$("$TTM" --version 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$out" = "ttmbench $(sed -n 's/^#define TTM_VERSION "\(.*\)"$/\1/p' "$(dirname "$0")/../bench/results.h")" ]; then
+	pass "--version prints the version"
+else
+	fail "--version: exit status $rc, output: $out"
+fi
+if [ "$("$TTM" -V 2>&1)" = "$out" ]; then
+	pass "-V prints the version"
+else
+	fail "-V: $("$TTM" -V 2>&1)"
+fi
+out=$("$TTM" help run 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$out" = "$("$TTM" run --help 2>&1)" ]; then
+	pass "help run prints run --help"
+else
+	fail "help run: exit status $rc, output: $out"
+fi
+out=$("$TTM" help bogus 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "unknown command 'bogus'" <<<"$out"; then
+	pass "help of an unknown command exits 2"
+else
+	fail "help bogus: exit status $rc, output: $out"
+fi
+out=$("$TTM" --configs tp run 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "options go after the command: ttmbench run --configs" <<<"$out"; then
+	pass "option before the command"
+else
+	fail "option before the command: exit status $rc, output: $out"
+fi
+for cmd in run sweep ringbuf hold validate coverage; do
+	if "$TTM" "$cmd" --help 2>&1 | grep -qE '^ +--wait '; then
+		pass "$cmd --help lists --wait"
+	else
+		fail "$cmd --help does not list --wait"
+	fi
+done
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "skip: the acceptance and interruption runs need root (BPF and perf counters)"
@@ -185,6 +238,76 @@ if head -n 1 "$dir/report.md" 2>/dev/null | grep -qE '^# Verdict: (holds|violate
 else
 	fail "report.md first line: $(head -n 1 "$dir/report.md" 2>&1)"
 fi
+
+check=$(python3 - "$dir/results.json" <<'PY'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    host = json.load(f)["host"]
+problems = []
+for key in ("load_start", "load_end"):
+    load = host.get(key)
+    if not isinstance(load, dict):
+        problems.append("host.%s is %r" % (key, load))
+        continue
+    if not isinstance(load.get("loadavg_1min"), (int, float)) or load["loadavg_1min"] < 0:
+        problems.append("host.%s.loadavg_1min is %r" % (key, load.get("loadavg_1min")))
+    if not isinstance(load.get("running"), int) or load["running"] < 1:
+        problems.append("host.%s.running is %r" % (key, load.get("running")))
+    if not isinstance(load.get("total"), int) or load["total"] < load.get("running", 0):
+        problems.append("host.%s.total is %r" % (key, load.get("total")))
+print("; ".join(problems) if problems else "ok")
+PY
+)
+if [ "$check" = "ok" ]; then
+	pass "results.json: host load at start and end"
+else
+	fail "results.json: $check"
+fi
+if grep -qE '^- host load \(1-minute loadavg, running processes\): at start loadavg [0-9.]+, [0-9]+ running; at end loadavg [0-9.]+, [0-9]+ running$' "$dir/report.md"; then
+	pass "report.md: host load line"
+else
+	fail "report.md: no host load line: $(grep -n 'host' "$dir/report.md")"
+fi
+
+# A design without none and tp: run adds both, prints a note and records them.
+dir=$scratch/designs
+out=$(timeout 120 "$TTM" run --quiet --configs rawtp,tp+rawtp --syscalls openat --modes native,ia32 \
+	--duration 0.1 --reps 2 --warmup 0 --out "$dir" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qF "adding none,tp to --configs" <<<"$out"; then
+	pass "designs without none and tp: note on stderr"
+else
+	fail "designs without none and tp: exit status $rc, output: $out"
+fi
+check=$(python3 - "$dir/results.json" <<'PY'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    r = json.load(f)
+problems = []
+if r["parameters"]["configs"] != ["none", "tp", "rawtp", "tp+rawtp"]:
+    problems.append("configs %r" % r["parameters"]["configs"])
+if r["parameters"]["configs_added"] != ["none", "tp"]:
+    problems.append("configs_added %r" % r["parameters"]["configs_added"])
+rows = [d for d in r["designs"] if d["design"] == "rawtp"]
+if len(rows) != 1:
+    problems.append("%d rawtp design rows" % len(rows))
+for d in rows:
+    for key in ("native_penalty", "ia32_penalty"):
+        if not isinstance(d[key], dict) or d[key]["n"] != 2:
+            problems.append("%s is %r" % (key, d[key]))
+print("; ".join(problems) if problems else "ok")
+PY
+)
+if [ "$check" = "ok" ]; then
+	pass "designs without none and tp: both penalties measured"
+else
+	fail "designs without none and tp: $check"
+fi
+expect_nothing_attached "after the designs run"
 
 # CI mode: only the summary line on stdout, the exit status follows --fail-on
 # (tp alone gives an inconclusive verdict), one history line per complete run.

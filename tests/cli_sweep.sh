@@ -77,6 +77,16 @@ expect_usage_error "rate not a number" "'fast'" "${sweep[@]}" --rates fast
 expect_usage_error "rate duplicate" "rate '1000' is listed twice" "${sweep[@]}" --rates 1000,max,1000
 expect_usage_error "rate max duplicate" "rate 'max' is listed twice" "${sweep[@]}" --rates max,max
 expect_usage_error "rate list empty" "invalid --rates ''" "${sweep[@]}" --rates ''
+expect_usage_error "rate fast wording" "give ops/s above 0 (at most 1e9), or max" "${sweep[@]}" --rates fast
+expect_usage_error "duration zero wording" "invalid --duration '0': give seconds above 0" \
+	"${sweep[@]}" --duration 0
+expect_usage_error "duration negative wording" "invalid --duration '-1': give seconds above 0" \
+	"${sweep[@]}" --duration -1
+# Sampling keeps the first 1/R of each second: a shorter run is no sample.
+expect_usage_error "duration below 1 s with sampling" \
+	"invalid --duration '0.5' with sampling ratio 4" "${sweep[@]}" --sampling 1,4 --duration 0.5
+expect_usage_error "duration below 1 s with default ratios" "give --duration 1 or more" \
+	"${sweep[@]}" --duration 0.5
 expect_usage_error "unknown config" "'kprobes'" "${sweep[@]}" --configs kprobes
 expect_usage_error "duplicate config" "listed twice" "${sweep[@]}" --configs tp,tp
 expect_usage_error "unknown syscall" "'read'" "${sweep[@]}" --syscalls openat,read

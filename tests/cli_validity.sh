@@ -82,6 +82,40 @@ json_check "project carries the CI bounds" "$tmp/project.json" \
 	"[(round(r['cpu_pct_lower'], 9), round(r['cpu_pct_upper'], 9)) for r in doc['rows'] if r['design'] == 'rawtp'] == [(1.62, 2.18)]"
 json_check "project charges tracepoints to native calls only" "$tmp/project.json" \
 	"[round(r['cpu_pct'], 9) for r in doc['rows'] if r['design'] == 'tracepoints'] == [1.8]"
+json_check "project shows the CI levels it used" "$tmp/project.json" \
+	"[(r['native_ci_level'], r['ia32_ci_level'], round(r['coverage_min'], 9)) for r in doc['rows'] if r['design'] == 'rawtp'] == [(0.96, 0.96, 0.92)]"
+json_check "project does not warn on 96% intervals of a complete run" "$tmp/project.json" \
+	"doc['warnings'] == []"
+
+# The same run stopped early, with the rawtp ia32 penalty at 75 % (3 pairs).
+mkdir -p "$tmp/fixture-low"
+python3 - "$tmp/fixture/results.json" "$tmp/fixture-low/results.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc.update(complete=False, incomplete_reason="interrupted by SIGINT after rep 3/8")
+doc["designs"][0]["ia32_penalty"]["ci_level"] = 0.75
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+if timeout 30 "$TTMBENCH" project --mix 90:10 --rate 1e6 --results "$tmp/fixture-low" \
+	>"$tmp/out" 2>"$tmp/err"; then
+	pass "project exits 0 on an incomplete run"
+else
+	fail "project exits 0 on an incomplete run ($(head -c 300 "$tmp/err"))"
+fi
+for text in "is an incomplete run (interrupted by SIGINT after rep 3/8)" \
+	"rawtp openat: the interval covers only >= 71%, below 90%"; do
+	if grep -qF -- "$text" "$tmp/err"; then
+		pass "project warns: $text"
+	else
+		fail "project warns: '$text' not on stderr: $(head -c 300 "$tmp/err")"
+	fi
+done
+if grep -qF "(native +10.0 ns at 96%, ia32 +100.0 ns at 75%)" "$tmp/out" &&
+	! grep -q "90% coverage" "$tmp/out"; then
+	pass "project prints the levels used, not a fixed 90% coverage"
+else
+	fail "project table: $(cat "$tmp/out")"
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	skipped=$((skipped + 1))
@@ -123,5 +157,26 @@ json_check "coverage: socketcall connect row exists for ia32 only" "$cov" \
 	"sorted(r['mode'] for r in doc['rows'] if r['issued_as'] == 'socketcall' and r['config'] == 'tp') == ['ia32']"
 json_check "coverage: rawtp sees connect through socketcall" "$cov" \
 	"($row)('rawtp', 'connect', 'ia32', 'socketcall')['ia32']['events'] == 100"
+
+# An unavailable configuration's reason appears once in coverage.md, in its
+# Configurations table; the rows refer to it. Checked where full cannot attach.
+if timeout 60 "$TTMBENCH" capabilities --json | python3 -c \
+	'import json, sys; sys.exit(json.load(sys.stdin)["configs"]["full"]["available"])'; then
+	if timeout 240 "$TTMBENCH" coverage --wait --configs tp,full --modes native --ops 100 \
+		--quiet --out "$tmp/coverage-full" >"$tmp/out" 2>"$tmp/err"; then
+		md=$tmp/coverage-full/coverage.md
+		rows=$(grep -c '^| full | .* | unavailable (see Configurations) |$' "$md")
+		reasons=$(grep -c '^| full | needs ' "$md")
+		if [ "$rows" -eq 5 ] && [ "$reasons" -eq 1 ]; then
+			pass "coverage.md: full's reason once, 5 rows refer to it"
+		else
+			fail "coverage.md: $rows referring rows, $reasons reason lines: $(grep full "$md")"
+		fi
+	else
+		fail "coverage with full exits 0 ($(head -c 300 "$tmp/err"))"
+	fi
+else
+	echo "note: full can attach here; the unavailable-row check needs a kernel without kprobes"
+fi
 
 finish

@@ -213,6 +213,37 @@ if [[ $rc -eq 1 ]] && grep -qF "pid $holder (ttmbench hold)" <<<"$out" &&
 else
 	fail "lock: exit status $rc, output: $out"
 fi
+if [[ ! -e $scratch/refused ]]; then
+	pass "lock: the refused run removed its empty output folder"
+else
+	fail "lock: the refused run left $scratch/refused behind: $(ls -A "$scratch/refused")"
+fi
+
+# Ctrl-C while waiting: one line saying nothing was measured, no folder left.
+timeout 60 "$TTM" run --wait --quiet --configs tp "${RUN_ARGS[@]}" --duration 0.1 --reps 1 \
+	--out "$scratch/interrupted-wait" >/dev/null 2>"$scratch/interrupted-wait.err" &
+waiter=$!
+started+=("$waiter")
+sleep 1
+if grep -qF "waiting for pid $holder (ttmbench hold) to release $TTM_RUN_LOCK" \
+	"$scratch/interrupted-wait.err"; then
+	pass "lock: --wait --quiet still prints the waiting line"
+else
+	fail "lock: no waiting line with --quiet: $(cat "$scratch/interrupted-wait.err")"
+fi
+kill -INT "$waiter"
+wait "$waiter"
+rc=$?
+if [[ $rc -eq 130 ]] && grep -qF "nothing was measured" "$scratch/interrupted-wait.err"; then
+	pass "lock: SIGINT while waiting exits 130 saying nothing was measured"
+else
+	fail "lock: SIGINT while waiting: exit status $rc; stderr: $(cat "$scratch/interrupted-wait.err")"
+fi
+if [[ ! -e $scratch/interrupted-wait ]]; then
+	pass "lock: SIGINT while waiting removed the empty output folder"
+else
+	fail "lock: SIGINT while waiting left $scratch/interrupted-wait behind"
+fi
 out=$(timeout 30 "$TTM" hold --config tp 2>&1)
 rc=$?
 if [[ $rc -eq 1 ]] && grep -qF "pid $holder" <<<"$out"; then

@@ -20,8 +20,11 @@
 static char arg0[] = "ttmbench run", arg1[] = "--reps", arg2[] = "3";
 static char *test_argv[] = { arg0, arg1, arg2 };
 
-/* none and tp on openat native and ia32, 3 repetitions, tp delivering one event per op. */
-static void build(struct ttm_results *r)
+/* When set, build_reps makes full available, measuring tp's ns/op plus 0.5 ns on odd reps. */
+static bool full_available;
+
+/* none and tp on openat native and ia32, nreps repetitions, tp delivering one event per op. */
+static void build_reps(struct ttm_results *r, int nreps)
 {
 	const int tp_prog = TTM_PROG_ID(TTM_SC_OPENAT, TTM_KIND_TP);
 
@@ -43,7 +46,7 @@ static void build(struct ttm_results *r)
 	r->params.modes[1] = TTM_ENTRY_IA32;
 	r->params.nmodes = 2;
 	r->params.duration_s = 1;
-	r->params.reps = 3;
+	r->params.reps = nreps;
 	r->params.sampling_ratio = 1;
 	r->params.margin_pct = 1;
 	r->params.margin_ns = 2;
@@ -58,18 +61,22 @@ static void build(struct ttm_results *r)
 	r->configs[TTM_CONFIG_FULL].requested = true;
 	snprintf(r->configs[TTM_CONFIG_FULL].reason, TTM_MSG_LEN,
 		 "kprobe: kernel built without CONFIG_KPROBES");
+	if (full_available) {
+		r->configs[TTM_CONFIG_FULL].available = true;
+		r->configs[TTM_CONFIG_FULL].reason[0] = '\0';
+	}
 	assert_int_equal(ttm_results_init_cells(r), 0);
 
 	for (int i = 0; i < r->ncells; i++) {
 		struct ttm_cell *c = &r->cells[i];
 
-		if (c->config == TTM_CONFIG_FULL) {
+		if (c->config == TTM_CONFIG_FULL && !full_available) {
 			c->status = TTM_CELL_SKIPPED;
 			snprintf(c->reason, TTM_MSG_LEN, "%s", r->configs[TTM_CONFIG_FULL].reason);
 			continue;
 		}
 		c->status = TTM_CELL_OK;
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < nreps; k++) {
 			struct ttm_rep_result *rep = &c->reps[c->nreps++];
 
 			rep->rep = k + 1;
@@ -78,7 +85,9 @@ static void build(struct ttm_results *r)
 			rep->pid = 1000 + k;
 			rep->record.magic = TTM_RECORD_MAGIC;
 			rep->record.ops_issued = 5000;
-			rep->record.ns_per_op = (c->config == TTM_CONFIG_TP ? 1500 : 1200) + k;
+			rep->record.ns_per_op = (c->config == TTM_CONFIG_NONE ? 1200 : 1500) + k;
+			if (c->config == TTM_CONFIG_FULL)
+				rep->record.ns_per_op += 0.5 * (k % 2);
 			rep->perf.v[TTM_PERF_TASK_CLOCK].valid = true;
 			rep->perf.v[TTM_PERF_TASK_CLOCK].value = 900000;
 			snprintf(rep->perf.v[TTM_PERF_CYCLES_USER].reason, TTM_PERF_REASON_LEN,
@@ -97,13 +106,18 @@ static void build(struct ttm_results *r)
 			rep->progs[0].events_all = rep->progs[0].events_workload + 10;
 		}
 	}
-	r->nschedule = 3;
-	for (int k = 0; k < 3; k++) {
+	r->nschedule = nreps;
+	for (int k = 0; k < nreps; k++) {
 		r->schedule[k].order[0] = k % 2 ? TTM_CONFIG_TP : TTM_CONFIG_NONE;
 		r->schedule[k].order[1] = k % 2 ? TTM_CONFIG_NONE : TTM_CONFIG_TP;
 		r->schedule[k].n = 2;
 	}
 	assert_int_equal(ttm_results_analyze(r), 0);
+}
+
+static void build(struct ttm_results *r)
+{
+	build_reps(r, 3);
 }
 
 static void assert_has(json_t *obj, const char *key)
@@ -277,6 +291,93 @@ static void report_marks_incomplete_run(void **state)
 	ttm_results_free(&r);
 }
 
+/* One repetition gives [x, x] at 0 % coverage: no interval in report.md, the summary or the JSON. */
+static void one_repetition_has_no_ci(void **state)
+{
+	struct ttm_results r;
+	json_t *root, *cell, *comparison;
+	char *md, *summary = NULL;
+	size_t summary_len = 0;
+	FILE *out;
+
+	build_reps(&r, 1);
+	md = ttm_report_markdown(&r);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "| tp | openat | native | 1 | 1500.00 | no CI (n=1) |"));
+	assert_non_null(strstr(md, "| openat | native | tp - none | 1 | +300.00 | no CI (n=1) |"));
+	assert_null(strstr(md, "[1500.00, 1500.00]"));
+	assert_null(strstr(md, "(0.0%"));
+
+	out = open_memstream(&summary, &summary_len);
+	assert_non_null(out);
+	ttm_print_summary(out, &r, "results/test");
+	fclose(out);
+	assert_non_null(strstr(summary, "tracepoint penalty +300.00 ns no CI (n=1)"));
+	assert_null(strstr(summary, "(0.0%"));
+
+	root = ttm_results_to_json(&r);
+	cell = json_object_get(json_array_get(json_object_get(root, "cells"), 0), "stats");
+	assert_true(json_is_null(json_object_get(cell, "ci_lower")));
+	assert_true(json_is_null(json_object_get(cell, "ci_upper")));
+	assert_non_null(strstr(json_string_value(json_object_get(cell, "ci_note")), "no CI: n=1"));
+	comparison = json_array_get(json_object_get(root, "comparisons"), 0);
+	assert_true(json_is_null(json_object_get(comparison, "ci_lower")));
+	assert_true(json_is_null(json_object_get(comparison, "ci_upper")));
+	assert_true(json_is_number(json_object_get(comparison, "estimate_ns")));
+
+	json_decref(root);
+	free(summary);
+	free(md);
+	ttm_results_free(&r);
+}
+
+/* Two repetitions give [min, max] at 50 %: a wide but real interval, still shown. */
+static void two_repetitions_keep_ci(void **state)
+{
+	struct ttm_results r;
+	json_t *root, *cell;
+	char *md;
+
+	build_reps(&r, 2);
+	md = ttm_report_markdown(&r);
+	assert_non_null(strstr(md, "| tp | openat | native | 2 | 1500.50 | [1500.00, 1501.00] (50.0%"));
+	root = ttm_results_to_json(&r);
+	cell = json_object_get(json_array_get(json_object_get(root, "cells"), 0), "stats");
+	assert_true(json_is_number(json_object_get(cell, "ci_lower")));
+	json_decref(root);
+	free(md);
+	ttm_results_free(&r);
+}
+
+/* One pair gives a zero-width, 0 % interval: it must not decide the verdict. */
+static void one_pair_verdict_inconclusive(void **state)
+{
+	struct ttm_results r;
+
+	full_available = true;
+	build_reps(&r, 1);
+	full_available = false;
+
+	assert_int_equal(r.verdicts.overall, TTM_VERDICT_INCONCLUSIVE);
+	assert_int_equal(r.verdicts.sc[0].verdict, TTM_VERDICT_INCONCLUSIVE);
+	assert_non_null(strstr(r.verdicts.sc[0].reasons[0], "too few for a confidence interval"));
+	ttm_results_free(&r);
+}
+
+/* Six pairs whose differences lie within the 15 ns margin decide `holds`. */
+static void six_pairs_inside_margin_hold(void **state)
+{
+	struct ttm_results r;
+
+	full_available = true;
+	build_reps(&r, 6);
+	full_available = false;
+
+	assert_int_equal(r.verdicts.sc[0].verdict, TTM_VERDICT_HOLDS);
+	assert_int_equal(r.verdicts.overall, TTM_VERDICT_HOLDS);
+	ttm_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +385,10 @@ int main(void)
 		cmocka_unit_test(json_file_written_atomically),
 		cmocka_unit_test(report_starts_with_verdict),
 		cmocka_unit_test(report_marks_incomplete_run),
+		cmocka_unit_test(one_repetition_has_no_ci),
+		cmocka_unit_test(two_repetitions_keep_ci),
+		cmocka_unit_test(one_pair_verdict_inconclusive),
+		cmocka_unit_test(six_pairs_inside_margin_hold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@ TEST_VALIDITY := $(BUILD)/tests/test_validity
 $(BUILD)/tests/test_validity.o: | $(PROBE_GENERATED)
 
 $(TEST_VALIDITY): $(BUILD)/tests/test_validity.o $(BENCH_LIB_OBJS) $(BUILD)/bench/run_workload.o \
-		$(BUILD)/bench/run_lock.o $(LOADER_OBJS)
+		$(BUILD)/bench/run_lock.o $(BUILD)/bench/outdir.o $(LOADER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lcmocka $(LIBS_BPF) $(LIBS_JSON) $(LIBS_GSL) $(LIBS_THREAD) -o $@
 
