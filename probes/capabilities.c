@@ -73,7 +73,10 @@ static void detect_privileges(struct ttm_capabilities *caps)
 		return;
 	}
 	if (has_effective_cap(TTM_CAP_BPF) && has_effective_cap(TTM_CAP_PERFMON)) {
-		set_status(&caps->root, true, "CAP_BPF and CAP_PERFMON are effective");
+		set_status(&caps->root, true,
+			   "CAP_BPF and CAP_PERFMON are effective: enough to load and attach "
+			   "probes, but run and sweep need root because BPF run-time stats "
+			   "(BPF_ENABLE_STATS) need CAP_SYS_ADMIN");
 		return;
 	}
 	set_status(&caps->root, false,
@@ -336,9 +339,7 @@ static void detect_fentry(struct ttm_capabilities *caps)
 	if (prog_fd < 0) {
 		describe_errno(why, sizeof(why), errno);
 		set_status(&caps->fentry, false,
-			   "loading a test fentry program failed: %s; the tp and kprobe "
-			   "configurations do not need fentry",
-			   why);
+			   "loading a test fentry program failed: %s", why);
 		return;
 	}
 
@@ -346,9 +347,7 @@ static void detect_fentry(struct ttm_capabilities *caps)
 	if (link_fd < 0) {
 		describe_errno(why, sizeof(why), errno);
 		set_status(&caps->fentry, false,
-			   "attaching a test fentry program failed: %s; the tp and kprobe "
-			   "configurations do not need fentry",
-			   why);
+			   "attaching a test fentry program failed: %s", why);
 	} else {
 		set_status(&caps->fentry, true, "a test fentry program loaded and attached");
 		close(link_fd);
@@ -403,7 +402,7 @@ static void detect_tp_btf(struct ttm_capabilities *caps)
 	if (btf_id <= 0) {
 		set_status(&caps->tp_btf, false,
 			   "btf_trace_sys_enter is not in vmlinux BTF, so tp_btf/sys_enter has no "
-			   "target; the rawtp design does not need it");
+			   "target");
 		return;
 	}
 
@@ -413,9 +412,7 @@ static void detect_tp_btf(struct ttm_capabilities *caps)
 	if (prog_fd < 0) {
 		describe_errno(why, sizeof(why), errno);
 		set_status(&caps->tp_btf, false,
-			   "loading a test tp_btf/sys_enter program failed: %s; the rawtp design "
-			   "does not need tp_btf",
-			   why);
+			   "loading a test tp_btf/sys_enter program failed: %s", why);
 		return;
 	}
 
@@ -447,7 +444,7 @@ static void detect_ia32_fentry(struct ttm_capabilities *caps)
 		snprintf(symbol, sizeof(symbol), "__ia32_%ssys_%s",
 			 s->ia32_kind == TTM_KIND_IA32_COMPAT ? "compat_" : "", ttm_syscall_name(sc));
 		if (!caps->fentry.available)
-			set_status(&s->ia32_fentry, false, "fentry: %s", caps->fentry.reason);
+			set_status(&s->ia32_fentry, false, "%s", caps->fentry.reason);
 		else if (s->ia32_kind < 0)
 			set_status(&s->ia32_fentry, false, "%s", s->ia32_kprobe.reason);
 		else if (!vmlinux || btf__find_by_name_kind(vmlinux, symbol, BTF_KIND_FUNC) <= 0)
@@ -531,113 +528,115 @@ static void detect_ia32_emulation(struct ttm_capabilities *caps)
 	}
 }
 
+/*
+ * The first feature a configuration lacks: the words after "needs" in its
+ * reason, and that feature's own status. Composite configurations (full,
+ * tp+<design>) take the missing feature of their parts, so each reason names
+ * the missing feature once, without the name of the part in front.
+ */
+struct missing_feature {
+	char what[96];
+	const struct ttm_status *status;
+};
+
+static bool lacks(struct missing_feature *m, bool available, const struct ttm_status *status,
+		  const char *what)
+{
+	if (available || m->status)
+		return false;
+	snprintf(m->what, sizeof(m->what), "%s", what);
+	m->status = status;
+	return true;
+}
+
+static void set_config_status(struct ttm_status *config, const struct missing_feature *m,
+			      const char *what)
+{
+	if (m->status)
+		set_status(config, false, "needs %s: %s", m->what, m->status->reason);
+	else
+		set_status(config, true, "%s", what);
+}
+
+/* Root or CAP_BPF and CAP_PERFMON, then vmlinux BTF: what every probe configuration needs. */
+static void check_common(const struct ttm_capabilities *caps, struct missing_feature *m)
+{
+	lacks(m, caps->root.available, &caps->root, "root or CAP_BPF and CAP_PERFMON");
+	lacks(m, caps->btf.available, &caps->btf, "vmlinux BTF");
+}
+
 /* A design alone, and the design with the tracepoints ("tp+<design>"). */
 static void set_design_status(struct ttm_capabilities *caps, int alone, int with_tp,
-			      const struct ttm_status *design, const char *what)
+			      const struct missing_feature *design, const char *what,
+			      const struct missing_feature *tp)
 {
-	const struct ttm_status *tp = &caps->config[TTM_CONFIG_TP];
+	struct missing_feature m = {};
 
-	if (!caps->root.available)
-		set_status(&caps->config[alone], false, "privileges: %s", caps->root.reason);
-	else if (!caps->btf.available)
-		set_status(&caps->config[alone], false, "BTF: %s", caps->btf.reason);
-	else if (!caps->ia32_emulation.available)
-		set_status(&caps->config[alone], false, "ia32 emulation: %s",
-			   caps->ia32_emulation.reason);
-	else if (!design->available)
-		set_status(&caps->config[alone], false, "%s", design->reason);
-	else
-		set_status(&caps->config[alone], true, "%s", what);
+	check_common(caps, &m);
+	lacks(&m, caps->ia32_emulation.available, &caps->ia32_emulation, "ia32 emulation");
+	if (!m.status && design->status)
+		m = *design;
+	set_config_status(&caps->config[alone], &m, what);
 
-	if (!tp->available)
-		set_status(&caps->config[with_tp], false, "tp: %s", tp->reason);
-	else if (!caps->config[alone].available)
-		set_status(&caps->config[with_tp], false, "%s: %s", ttm_config_name(alone),
-			   caps->config[alone].reason);
+	if (tp->status)
+		m = *tp;
+	if (m.status)
+		set_config_status(&caps->config[with_tp], &m, "");
 	else
 		set_status(&caps->config[with_tp], true, "5 tracepoints and %s", what);
 }
 
-static void detect_design_configs(struct ttm_capabilities *caps)
+static void detect_design_configs(struct ttm_capabilities *caps, const struct missing_feature *tp)
 {
-	struct ttm_status fentry = { .available = true };
+	struct missing_feature rawtp = {}, tp_btf = {}, fentry = {};
+	char what[96];
 
-	set_design_status(caps, TTM_CONFIG_RAWTP, TTM_CONFIG_TP_RAWTP, &caps->raw_tracepoint,
-			  "1 raw_tp/sys_enter program for ia32 calls");
-	set_design_status(caps, TTM_CONFIG_TP_BTF, TTM_CONFIG_TP_TP_BTF, &caps->tp_btf,
-			  "1 tp_btf/sys_enter program for ia32 calls");
+	lacks(&rawtp, caps->raw_tracepoint.available, &caps->raw_tracepoint,
+	      "raw tracepoints");
+	set_design_status(caps, TTM_CONFIG_RAWTP, TTM_CONFIG_TP_RAWTP, &rawtp,
+			  "1 raw_tp/sys_enter program for ia32 calls", tp);
 
-	if (!caps->fentry.available)
-		set_status(&fentry, false, "fentry: %s", caps->fentry.reason);
-	for (int sc = 0; fentry.available && sc < TTM_SC_COUNT; sc++)
-		if (!caps->sc[sc].ia32_fentry.available)
-			set_status(&fentry, false, "%s: %s", ttm_syscall_name(sc),
-				   caps->sc[sc].ia32_fentry.reason);
+	lacks(&tp_btf, caps->tp_btf.available, &caps->tp_btf, "tp_btf programs");
+	set_design_status(caps, TTM_CONFIG_TP_BTF, TTM_CONFIG_TP_TP_BTF, &tp_btf,
+			  "1 tp_btf/sys_enter program for ia32 calls", tp);
+
+	lacks(&fentry, caps->fentry.available, &caps->fentry, "fentry");
+	for (int sc = 0; sc < TTM_SC_COUNT; sc++) {
+		snprintf(what, sizeof(what), "fentry on the ia32 %s wrapper", ttm_syscall_name(sc));
+		lacks(&fentry, caps->sc[sc].ia32_fentry.available, &caps->sc[sc].ia32_fentry,
+		      what);
+	}
 	set_design_status(caps, TTM_CONFIG_FENTRY, TTM_CONFIG_TP_FENTRY, &fentry,
-			  "5 fentry programs on the ia32 wrappers");
+			  "5 fentry programs on the ia32 wrappers", tp);
 }
 
 static void detect_configs(struct ttm_capabilities *caps)
 {
-	const struct ttm_status *missing = NULL;
-	const char *what = "";
-	bool kprobe_ok;
+	struct missing_feature tp = {}, kprobe = {}, full;
+	char what[96];
 
 	set_status(&caps->config[TTM_CONFIG_NONE], true, "attaches nothing");
 
-	if (!caps->root.available) {
-		missing = &caps->root;
-		what = "privileges";
-	} else if (!caps->btf.available) {
-		missing = &caps->btf;
-		what = "BTF";
+	check_common(caps, &tp);
+	for (int sc = 0; sc < TTM_SC_COUNT; sc++) {
+		snprintf(what, sizeof(what), "the sys_enter_%s tracepoint", ttm_syscall_name(sc));
+		lacks(&tp, caps->sc[sc].tracepoint.available, &caps->sc[sc].tracepoint, what);
 	}
-	for (int sc = 0; !missing && sc < TTM_SC_COUNT; sc++) {
-		if (!caps->sc[sc].tracepoint.available) {
-			missing = &caps->sc[sc].tracepoint;
-			what = ttm_syscall_name(sc);
-		}
-	}
-	if (missing)
-		set_status(&caps->config[TTM_CONFIG_TP], false, "%s: %s", what, missing->reason);
-	else
-		set_status(&caps->config[TTM_CONFIG_TP], true, "5 syscall enter tracepoints");
+	set_config_status(&caps->config[TTM_CONFIG_TP], &tp, "5 syscall enter tracepoints");
 
-	missing = NULL;
-	if (!caps->root.available) {
-		missing = &caps->root;
-		what = "privileges";
-	} else if (!caps->btf.available) {
-		missing = &caps->btf;
-		what = "BTF";
-	} else if (!caps->kprobe.available) {
-		missing = &caps->kprobe;
-		what = "kprobes";
+	check_common(caps, &kprobe);
+	lacks(&kprobe, caps->kprobe.available, &caps->kprobe, "kprobes");
+	for (int sc = 0; sc < TTM_SC_COUNT; sc++) {
+		snprintf(what, sizeof(what), "a kprobe on the ia32 %s wrapper", ttm_syscall_name(sc));
+		lacks(&kprobe, caps->sc[sc].ia32_kprobe.available, &caps->sc[sc].ia32_kprobe, what);
 	}
-	for (int sc = 0; !missing && sc < TTM_SC_COUNT; sc++) {
-		if (!caps->sc[sc].ia32_kprobe.available) {
-			missing = &caps->sc[sc].ia32_kprobe;
-			what = ttm_syscall_name(sc);
-		}
-	}
-	kprobe_ok = !missing;
-	if (missing)
-		set_status(&caps->config[TTM_CONFIG_KPROBE], false, "%s: %s", what,
-			   missing->reason);
-	else
-		set_status(&caps->config[TTM_CONFIG_KPROBE], true, "5 ia32 syscall kprobes");
+	set_config_status(&caps->config[TTM_CONFIG_KPROBE], &kprobe, "5 ia32 syscall kprobes");
 
-	if (!caps->config[TTM_CONFIG_TP].available)
-		set_status(&caps->config[TTM_CONFIG_FULL], false, "tp: %s",
-			   caps->config[TTM_CONFIG_TP].reason);
-	else if (!kprobe_ok)
-		set_status(&caps->config[TTM_CONFIG_FULL], false, "kprobe: %s",
-			   caps->config[TTM_CONFIG_KPROBE].reason);
-	else
-		set_status(&caps->config[TTM_CONFIG_FULL], true,
-			   "5 tracepoints and 5 ia32 kprobes");
+	full = tp.status ? tp : kprobe;
+	set_config_status(&caps->config[TTM_CONFIG_FULL], &full,
+			  "5 tracepoints and 5 ia32 kprobes");
 
-	detect_design_configs(caps);
+	detect_design_configs(caps, &tp);
 }
 
 int ttm_capabilities_detect(struct ttm_capabilities *caps, bool verbose)

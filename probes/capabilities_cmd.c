@@ -24,6 +24,8 @@ static const char doc[] =
 	"tp+fentry). Every unavailable item carries its reason.\n"
 	"\n"
 	"Needs root, or CAP_BPF and CAP_PERFMON, because it loads test programs.\n"
+	"run and sweep need root: they also enable BPF run-time stats\n"
+	"(BPF_ENABLE_STATS), which needs CAP_SYS_ADMIN.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  ttmbench capabilities            # table for humans\n"
