@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <glob.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -267,6 +270,33 @@ static void describe_status(int status, char *buf, size_t len)
 		snprintf(buf, len, "ended with wait status 0x%x", status);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (remove(path))
+		fprintf(stderr, "ttmbench run: removing %s failed: %s\n", path, strerror(errno));
+	return 0;
+}
+
+/*
+ * Remove the temporary folders of a workload killed by a signal: it had no
+ * chance to remove them itself. The workload names them
+ * $TMPDIR/ttm-workload.<pid>.XXXXXX (workloads/target.c).
+ */
+static void remove_workload_dirs(pid_t pid)
+{
+	const char *tmp = getenv("TMPDIR");
+	char pattern[PATH_MAX];
+	glob_t found;
+
+	snprintf(pattern, sizeof(pattern), "%s/ttm-workload.%d.*", tmp && *tmp ? tmp : "/tmp",
+		 (int)pid);
+	if (glob(pattern, GLOB_NOSORT, NULL, &found))
+		return;
+	for (size_t i = 0; i < found.gl_pathc; i++)
+		nftw(found.gl_pathv[i], remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	globfree(&found);
+}
+
 static pid_t reap(pid_t pid, int *status)
 {
 	pid_t ret;
@@ -403,6 +433,8 @@ int ttm_run_workload(const struct ttm_run_context *ctx, int syscall, int mode, d
 	}
 	reap(pid, &status);
 	out->wall_ns = now_ns() - start;
+	if (WIFSIGNALED(status))
+		remove_workload_dirs(pid);
 
 	ttm_perf_read_delta(&perf, &out->perf);
 	ttm_perf_close(&perf);

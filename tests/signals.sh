@@ -148,6 +148,10 @@ fi
 expect_clean "SIGKILL" "$pid"
 
 echo "# workload killed from outside"
+workload_dirs() {
+	compgen -G "${TMPDIR:-/tmp}/ttm-workload.*" | sort
+}
+workload_dirs_before=$(workload_dirs)
 dir=$scratch/child-killed
 "$TTM" run --wait --configs none "${RUN_ARGS[@]}" --duration 2 --reps 2 --out "$dir" \
 	>/dev/null 2>"$scratch/child.err" &
@@ -162,6 +166,12 @@ if [[ $check == ok ]]; then
 	pass "killed workload: repetition 1 failed with signal 9, repetition 2 ran (exit $rc)"
 else
 	fail "killed workload: exit status $rc, results check: $check"
+fi
+leftover=$(comm -13 <(echo "$workload_dirs_before") <(workload_dirs))
+if [[ -n $child && -z $leftover ]]; then
+	pass "killed workload: no temporary folder left behind"
+else
+	fail "killed workload: child '$child' left: $leftover"
 fi
 
 echo "# hung workload"

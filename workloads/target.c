@@ -129,7 +129,9 @@ int wl_target_setup(const struct wl_config *cfg, struct wl_target *target)
 	memset(target, 0, sizeof(*target));
 	target->listen_fd = -1;
 
-	snprintf(target->dir, sizeof(target->dir), "%s/ttm-workload.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	/* The pid in the name lets the runner remove the folder of a workload that was killed. */
+	snprintf(target->dir, sizeof(target->dir), "%s/ttm-workload.%d.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+		 (int)getpid());
 	if (!mkdtemp(target->dir)) {
 		fprintf(stderr, "%s: failed to create a temporary directory %s: %s; set TMPDIR to a writable directory\n",
 			program_invocation_short_name, target->dir, strerror(errno));
