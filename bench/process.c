@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Process setup of the subcommands that drive workloads: stop signals and CPU pinning. */
 #include <errno.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,4 +35,16 @@ void ttm_pin_self(int cpu, const char *cmd)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		fprintf(stderr, "%s: pinning the runner to CPU %d failed: %s\n", cmd, cpu,
 			strerror(errno));
+}
+
+void ttm_progress(bool quiet, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }

@@ -40,21 +40,6 @@ struct runner {
 	bool default_location;
 };
 
-static void progress(const struct runner *rn, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void progress(const struct runner *rn, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (rn->opts.quiet)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* Create the output folder and prove that a file can be written in it. */
 static int prepare_out_dir(struct runner *rn)
 {
@@ -150,7 +135,7 @@ static void warm_up(struct runner *rn)
 		return;
 	if (seconds_per_cell < 0.01)
 		seconds_per_cell = 0.01;
-	progress(rn, "warm-up: %.2f s per syscall and mode, nothing attached", seconds_per_cell);
+	ttm_progress(rn->opts.quiet, "warm-up: %.2f s per syscall and mode, nothing attached", seconds_per_cell);
 	for (int s = 0; s < p->nsyscalls && !stopping(); s++)
 		for (int m = 0; m < p->nmodes && !stopping(); m++)
 			if (ttm_run_workload(&ctx, p->syscalls[s], p->modes[m], seconds_per_cell,
@@ -184,7 +169,7 @@ static void record_rep(struct runner *rn, struct ttm_cell *cell, struct ttm_rep_
 	if (rep->ok) {
 		if (cell->status == TTM_CELL_NOT_RUN)
 			cell->status = TTM_CELL_OK;
-		progress(rn, "rep %d/%d %s %s %s: %.1f ns/op", rep_no,
+		ttm_progress(rn->opts.quiet, "rep %d/%d %s %s %s: %.1f ns/op", rep_no,
 			 rep_no > rn->results.params.reps ? rep_no : rn->results.params.reps,
 			 ttm_config_name(cell->config), ttm_syscall_name(cell->syscall),
 			 ttm_mode_name(cell->mode), rep->record.ns_per_op);
@@ -333,7 +318,7 @@ static void run_adaptive(struct runner *rn, gsl_rng *rng, const struct timespec 
 			return;
 		}
 
-		progress(rn, "adaptive: repetition %d, widest CI half-width %.2f ns (%s), target "
+		ttm_progress(rn->opts.quiet, "adaptive: repetition %d, widest CI half-width %.2f ns (%s), target "
 			     "%.2f ns", rep + 1, a->max_halfwidth_ns, a->widest,
 			 p->target_halfwidth_ns);
 		plan_repetition(rn, rng, rep);

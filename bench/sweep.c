@@ -43,21 +43,6 @@ static bool stopping(void)
 	return ttm_stop_signal != 0;
 }
 
-static void progress(const struct sweeper *sw, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void progress(const struct sweeper *sw, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (sw->opts.quiet)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -164,7 +149,7 @@ static void warm_up(struct sweeper *sw)
 	rp.rate = 0;
 	if (each < 0.01)
 		each = 0.01;
-	progress(sw, "warm-up: %.2f s per syscall and mode at max rate, nothing attached", each);
+	ttm_progress(sw->opts.quiet, "warm-up: %.2f s per syscall and mode at max rate, nothing attached", each);
 	for (int s = 0; s < p->nsyscalls && !stopping(); s++)
 		for (int m = 0; m < p->nmodes && !stopping(); m++)
 			if (ttm_run_workload(&ctx, p->syscalls[s], p->modes[m], each, scratch))
@@ -227,11 +212,11 @@ static void record_rep(struct sweeper *sw, struct ttm_sweep_point *pt, struct tt
 		if (pt->status == TTM_CELL_NOT_RUN)
 			pt->status = TTM_CELL_OK;
 		if (pt->config == TTM_CONFIG_NONE)
-			progress(sw, "rep %d/%d none %s %s rate %s: %.1f ns/op", rep_no, p->reps,
+			ttm_progress(sw->opts.quiet, "rep %d/%d none %s %s rate %s: %.1f ns/op", rep_no, p->reps,
 				 ttm_syscall_name(pt->syscall), ttm_mode_name(pt->mode), rate,
 				 rep->run.record.ns_per_op);
 		else
-			progress(sw, "rep %d/%d %s %s %s rate %s ratio %u: %.1f ns/op, kept %.2f %%",
+			ttm_progress(sw->opts.quiet, "rep %d/%d %s %s %s rate %s ratio %u: %.1f ns/op, kept %.2f %%",
 				 rep_no, p->reps, ttm_config_name(pt->config),
 				 ttm_syscall_name(pt->syscall), ttm_mode_name(pt->mode), rate,
 				 pt->ratio, rep->run.record.ns_per_op,
