@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -277,10 +279,35 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
+/* Whether pid runs: it exists and is not a zombie waiting to be reaped. */
+static bool process_alive(pid_t pid)
+{
+	char path[64], stat[512];
+	const char *state;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT;
+	len = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (len <= 0)
+		return true;
+	stat[len] = '\0';
+
+	/* The state follows the command name, which is in parentheses and may contain any byte. */
+	state = strrchr(stat, ')');
+	return !state || state[1] != ' ' || (state[2] != 'Z' && state[2] != 'X');
+}
+
 /*
- * Remove the temporary folders of a workload killed by a signal: it had no
- * chance to remove them itself. The workload names them
- * $TMPDIR/ttm-workload.<pid>.XXXXXX (workloads/target.c).
+ * Remove the temporary folders of workloads that were killed by a signal and
+ * so could not remove them: those of pid, or with pid 0 those of every
+ * workload that no longer runs. The workload names them
+ * $TMPDIR/ttm-workload.<pid>.XXXXXX (workloads/target.c). A folder whose pid
+ * is alive, even if reused by another process, is left alone.
  */
 static void remove_workload_dirs(pid_t pid)
 {
@@ -288,12 +315,22 @@ static void remove_workload_dirs(pid_t pid)
 	char pattern[PATH_MAX];
 	glob_t found;
 
-	snprintf(pattern, sizeof(pattern), "%s/ttm-workload.%d.*", tmp && *tmp ? tmp : "/tmp",
-		 (int)pid);
+	if (pid)
+		snprintf(pattern, sizeof(pattern), "%s/ttm-workload.%d.*",
+			 tmp && *tmp ? tmp : "/tmp", (int)pid);
+	else
+		snprintf(pattern, sizeof(pattern), "%s/ttm-workload.*.*", tmp && *tmp ? tmp : "/tmp");
 	if (glob(pattern, GLOB_NOSORT, NULL, &found))
 		return;
-	for (size_t i = 0; i < found.gl_pathc; i++)
+
+	for (size_t i = 0; i < found.gl_pathc; i++) {
+		const char *name = strrchr(found.gl_pathv[i], '/') + 1;
+		int owner = atoi(name + strlen("ttm-workload."));
+
+		if (owner <= 0 || (!pid && process_alive(owner)))
+			continue;
 		nftw(found.gl_pathv[i], remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	}
 	globfree(&found);
 }
 
@@ -364,6 +401,13 @@ int ttm_run_workload(const struct ttm_run_context *ctx, int syscall, int mode, d
 	int child_start_fd, status = 0, err;
 	ssize_t got;
 	pid_t pid;
+	static bool stale_dirs_removed;
+
+	/* Folders of workloads that died with an earlier, SIGKILLed runner. */
+	if (!stale_dirs_removed) {
+		remove_workload_dirs(0);
+		stale_dirs_removed = true;
+	}
 
 	memset(out, 0, sizeof(*out));
 	if (pipe2(record_pipe, O_CLOEXEC) || pipe2(start_pipe, O_CLOEXEC) ||

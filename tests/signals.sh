@@ -146,6 +146,7 @@ else
 	fail "SIGKILL: folder holds: $(ls -A "$dir" | tr '\n' ' ')"
 fi
 expect_clean "SIGKILL" "$pid"
+sigkill_child=$child
 
 echo "# workload killed from outside"
 workload_dirs() {
@@ -172,6 +173,12 @@ if [[ -n $child && -z $leftover ]]; then
 	pass "killed workload: no temporary folder left behind"
 else
 	fail "killed workload: child '$child' left: $leftover"
+fi
+stale=$(compgen -G "${TMPDIR:-/tmp}/ttm-workload.$sigkill_child.*")
+if [[ -n $sigkill_child && -z $stale ]]; then
+	pass "SIGKILL: the next run removed the dead workload's folder"
+else
+	fail "SIGKILL: workload '$sigkill_child' of the killed runner still has: $stale"
 fi
 
 echo "# hung workload"
