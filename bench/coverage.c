@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "bench/process.h"
 #include "bench/cli_parse.h"
 #include "bench/commands.h"
 #include "bench/designs.h"
@@ -330,9 +331,7 @@ int cmd_coverage(int argc, char **argv)
 			o.modes[m] = m;
 		o.nmodes = TTM_ENTRY_COUNT;
 	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench coverage: must run as root (BPF programs need CAP_BPF "
-				"and CAP_PERFMON): run it with sudo\n");
+	if (!ttm_require_root("ttmbench coverage", true)) {
 		return TTM_EXIT_USAGE;
 	}
 	err = out_dir_ready(&o);

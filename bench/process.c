@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench/process.h"
 #include "bench/run_workload.h"
@@ -47,4 +48,16 @@ void ttm_progress(bool quiet, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+bool ttm_require_root(const char *cmd, bool bpf_stats)
+{
+	if (geteuid() == 0)
+		return true;
+
+	fprintf(stderr, "%s: must run as root: loading the probes needs CAP_BPF and CAP_PERFMON%s: "
+			"run it with sudo\n",
+		cmd, bpf_stats ? ", and BPF run-time stats (BPF_ENABLE_STATS, for run_cnt) need "
+				 "CAP_SYS_ADMIN" : "");
+	return false;
 }

@@ -14,6 +14,13 @@ void ttm_install_stop_handlers(void);
 /* Pin this process to cpu unless cpu < 0. A failure is printed as "<cmd>: ..." and ignored. */
 void ttm_pin_self(int cpu, const char *cmd);
 
+/*
+ * Return whether this process runs as root. If not, print why cmd needs root:
+ * loading the probes needs CAP_BPF and CAP_PERFMON, and with bpf_stats the BPF
+ * run-time stats (BPF_ENABLE_STATS) need CAP_SYS_ADMIN.
+ */
+bool ttm_require_root(const char *cmd, bool bpf_stats);
+
 /* Print one progress line on stderr, unless quiet. */
 void ttm_progress(bool quiet, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

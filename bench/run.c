@@ -264,10 +264,10 @@ static double widest_halfwidth(const struct ttm_results *r, char *what, size_t l
 }
 
 /*
- * --adaptive: after the planned repetitions, add whole repetitions (every
- * configuration, shuffled as before) until every comparison's CI half-width
- * is at most the target, or until another repetition, at the mean duration
- * of those so far, would end past the time budget.
+ * Add whole repetitions after the planned ones (--adaptive), every
+ * configuration shuffled as before. Stop when every comparison's CI half-width
+ * is at most the target, or when one more repetition, at the mean duration of
+ * those so far, would end past the time budget.
  */
 static void run_adaptive(struct runner *rn, gsl_rng *rng, const struct timespec *start)
 {
@@ -477,10 +477,7 @@ int cmd_run(int argc, char **argv)
 	r->argc = argc;
 	r->argv = argv;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench run: must run as root: loading the probes needs CAP_BPF "
-				"and CAP_PERFMON, and BPF run-time stats (BPF_ENABLE_STATS, for "
-				"run_cnt) need CAP_SYS_ADMIN: run it with sudo\n");
+	if (!ttm_require_root("ttmbench run", true)) {
 		free(rn);
 		return TTM_EXIT_USAGE;
 	}

@@ -394,10 +394,7 @@ int cmd_sweep(int argc, char **argv)
 	s->argc = argc;
 	s->argv = argv;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench sweep: must run as root: loading the probes needs CAP_BPF "
-				"and CAP_PERFMON, and BPF run-time stats (BPF_ENABLE_STATS, for "
-				"run_cnt) need CAP_SYS_ADMIN: run it with sudo\n");
+	if (!ttm_require_root("ttmbench sweep", true)) {
 		free(sw);
 		return TTM_EXIT_USAGE;
 	}

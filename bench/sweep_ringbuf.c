@@ -474,9 +474,7 @@ int cmd_ringbuf(int argc, char **argv)
 	st->argc = argc;
 	st->argv = argv;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench ringbuf: must run as root (BPF programs need CAP_BPF and "
-				"CAP_PERFMON): run it with sudo\n");
+	if (!ttm_require_root("ttmbench ringbuf", false)) {
 		status = TTM_EXIT_USAGE;
 		goto out;
 	}

@@ -12,8 +12,8 @@
  * with both arms attached: the dispatch cancels out. The size-0 arm minus
  * nothing attached is reported as the dispatch cost, without a pass/fail.
  *
- * A/A control: the size-0 configuration measured as two arms, re-attached
- * before each arm as `ttmbench run` does; the CI of the difference must
+ * A/A control: the size-0 configuration is measured as two arms, re-attached
+ * before each arm as `ttmbench run` does. The CI of the difference must
  * contain 0 in all but at most one of the trials.
  */
 #include <argp.h>
@@ -494,9 +494,7 @@ int cmd_validate(int argc, char **argv)
 		free(v);
 		return TTM_EXIT_USAGE;
 	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "ttmbench validate: must run as root (the calibration program needs "
-				"CAP_BPF and CAP_PERFMON): run it with sudo\n");
+	if (!ttm_require_root("ttmbench validate", true)) {
 		free(v);
 		return TTM_EXIT_USAGE;
 	}

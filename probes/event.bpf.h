@@ -114,7 +114,7 @@ static __always_inline bool ttm_ev_begin(struct ttm_ev *ev, __u32 prog_id, __u32
 	struct ttm_counters *counters = bpf_map_lookup_elem(&ttm_counters, &prog_id);
 	struct ttm_scratch_buf *scratch;
 
-	/* The lookup fails only for an id beyond TTM_PROG_MAX, a build error. */
+	/* Fails only for an id beyond TTM_PROG_MAX, which a static assert in ttm_event.h rejects. */
 	if (!counters)
 		return false;
 	__sync_fetch_and_add(&counters->fired, 1);

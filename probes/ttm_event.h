@@ -59,8 +59,8 @@ enum ttm_prog_kind {
 
 /*
  * Alternative hook designs for ia32 calls. rawtp and tp_btf are one program
- * each on the sys_enter raw tracepoint, serving the five syscalls; fentry has
- * one program per syscall on the same wrapper the ia32 kprobe would use.
+ * each on the sys_enter raw tracepoint, serving all five syscalls. fentry has
+ * one program per syscall, on the wrapper the ia32 kprobe would use.
  */
 #define TTM_PROG_RAWTP (TTM_PROG_EXTRA + 0)
 #define TTM_PROG_TP_BTF (TTM_PROG_EXTRA + 1)
@@ -69,6 +69,9 @@ enum ttm_prog_kind {
 #define TTM_PROG_CALIBRATION (TTM_PROG_EXTRA + 2 + TTM_SC_COUNT)
 /* Ids in use: the TOCTOU programs, the designs and the calibration program. */
 #define TTM_PROG_COUNT (TTM_PROG_CALIBRATION + 1)
+
+/* The counters map has TTM_PROG_MAX entries, so every id must fit below it. */
+_Static_assert(TTM_PROG_COUNT <= TTM_PROG_MAX, "raise TTM_PROG_MAX for the new program ids");
 
 /* Upper bound of the calibration loop count (bpf_loop accepts up to 1 << 23). */
 #define TTM_CALIBRATION_LOOPS_MAX (1U << 20)

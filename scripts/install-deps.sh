@@ -11,7 +11,7 @@ packages=(
 	gcc-multilib
 	libjansson-dev libgsl-dev libcmocka-dev libmxml-dev
 	linux-perf hyperfine gnuplot-nox
-	python3 python3-yaml
+	python3 python3-yaml jq
 	qemu-system-x86 busybox-static cpio
 )
 
