@@ -21,7 +21,7 @@ static const struct {
 	{ "host", "timing" },
 };
 
-/* 100000 and 100000.0 are the same setting; jansson's json_equal() tells them apart. */
+/* 100000 and 100000.0 are the same setting, but jansson's json_equal() treats them as different. */
 static bool same_value(const json_t *x, const json_t *y)
 {
 	if (json_is_number(x) && json_is_number(y))

@@ -25,7 +25,7 @@ int ttm_prepare_out_dir(const char *given, const char *suffix, char *out, size_t
 /*
  * Remove the folder ttm_prepare_out_dir created when it is still empty, so a
  * command that ends before it measured anything leaves no folder behind. A
- * folder that existed before, or that holds files, is kept.
+ * folder that existed before, or that contains files, is kept.
  */
 void ttm_remove_created_out_dir(void);
 

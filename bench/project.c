@@ -7,10 +7,10 @@
  *   cost (% of one CPU) = rate * (native% * native penalty + ia32% * ia32 penalty) / 1e9 * 100
  *
  * The CI bounds are carried through by putting each penalty's lower (upper)
- * bound in the same formula. The two intervals come from different cells, so
- * by Bonferroni the combined interval covers with at least
- * 1 - (1 - level_native) - (1 - level_ia32): 90 % for two 95 % intervals, and
- * less when the run had few repetitions. Each row prints that bound.
+ * bound in the same formula. The two intervals come from different cells. By
+ * Bonferroni, the combined interval covers with at least
+ * 1 - (1 - level_native) - (1 - level_ia32), which is 90 % for two 95 %
+ * intervals and less when the run had few repetitions. Each row prints it.
  */
 #include <argp.h>
 #include <errno.h>

@@ -152,7 +152,7 @@ struct ttm_schedule_entry {
 /* Upper bound of the repetitions --adaptive may reach (the --reps bound). */
 #define TTM_ADAPTIVE_MAX_REPS 10000
 
-/* What --adaptive did, for results.json. */
+/* Outcome of --adaptive, written to results.json. */
 struct ttm_adaptive_outcome {
 	int added_reps;
 	bool target_met; /* every comparison's CI half-width <= the target */

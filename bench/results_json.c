@@ -188,7 +188,7 @@ static json_t *rep_json(const struct ttm_rep_result *rep)
 
 /*
  * The ci_* fields of an interval from n values or pairs. Bounds below
- * TTM_CI_MIN_SHOWN_LEVEL coverage (one repetition) are null, and ci_note says why.
+ * TTM_CI_MIN_SHOWN_LEVEL coverage (one repetition) are null, and ci_note gives the reason.
  */
 static json_t *interval_fields(json_t *o, const struct ttm_interval *ci, size_t n)
 {

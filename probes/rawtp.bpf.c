@@ -22,8 +22,8 @@ static __always_inline bool ttm_in_ia32_syscall(void)
 
 /*
  * socketcall(SYS_CONNECT, args): args points to three i386 unsigned longs
- * (fd, addr, addrlen) in user memory. The kprobe design never sees this call
- * because it does not pass through __ia32_sys_connect.
+ * (fd, addr, addrlen) in user memory. This call does not pass through
+ * __ia32_sys_connect, so the kprobe design misses it.
  */
 static __always_inline int ia32_socketcall(struct pt_regs *regs, __u32 prog_id)
 {

@@ -7,11 +7,11 @@ folder from scripts/kernel-lab also contains lab.json, which names the kernel
 package, accelerator and boot time. For a guest folder without results.json
 (the guest timed out or stopped), the column states the kernel-lab outcome.
 
-Exit status: 0 when the report was written and every functional check passed
-(complete runs, no configuration skipped in a guest, exact event accounting,
-no ia32 kprobe event from a native call); 1 when a check failed (the report
-lists it); 2 for unusable input. Timing verdicts never change the exit
-status, because under TCG they are emulated.
+Exit status 0 means the report was written and every functional check passed:
+complete runs, no configuration skipped in a guest, exact event accounting and
+no ia32 kprobe event from a native call. Exit status 1 means a check failed,
+and the report lists it. Exit status 2 means unusable input. Timing verdicts
+never change the exit status, because under TCG they are emulated.
 
 Example:
   scripts/lab-report.py --out results/lab-X/comparison.md \\

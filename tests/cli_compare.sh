@@ -238,7 +238,7 @@ expect_text "trend low level" "$scratch/out" "+30.0 [+29.9, +30.1] 75%*"
 expect_text "trend low level" "$scratch/out" "+63.0 [+62.9, +63.2] 96% "
 expect_text "trend low level" "$scratch/out" "* CI level below 90%"
 
-# One pair: the run wrote null bounds, and trend says there is no CI.
+# One pair: the run wrote null bounds, and trend prints that there is no CI.
 python3 - $FIX/history.jsonl >"$scratch/one.jsonl" <<'PY'
 import json
 import sys

@@ -3,9 +3,9 @@
 # top-level side effects.
 #
 # Our programs are the ones whose names end in "_e" (openat_e,
-# ia32_compat_openat_e, rawtp_e ...). Other tests on the same machine may hold
-# such programs legitimately, so a program counts as left behind only when no
-# process holds it: no fd in /proc/*/fdinfo names its prog_id, directly or
+# ia32_compat_openat_e, rawtp_e ...). Other tests on the same machine may keep
+# such programs open legitimately. So a program counts as left behind only when
+# no process has it open: no fd in /proc/*/fdinfo names its prog_id, directly or
 # through a link. Nothing of ours is pinned, so a program without a holder
 # is one the kernel keeps attached on its own, or one being freed.
 
@@ -56,7 +56,7 @@ ttm_lock_free() {
 	[[ ! -e $TTM_RUN_LOCK ]] || flock -n "$TTM_RUN_LOCK" true
 }
 
-# Whether PID holds our programs: one of its fds names a prog_id of a program of ours.
+# Whether PID has an fd that names the prog_id of a program of ours.
 ttm_pid_holds_programs() {
 	local pid=$1 ours
 	ours=$(bpftool prog show -j 2>/dev/null |

@@ -35,7 +35,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	exit 0
 fi
 
-# Wait up to $2 seconds until pid $1 holds programs of ours.
+# Wait up to $2 seconds until pid $1 has an fd of a program of ours.
 wait_attached() {
 	local deadline=$((SECONDS + $2))
 	until ttm_pid_holds_programs "$1"; do

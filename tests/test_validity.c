@@ -218,7 +218,7 @@ static void test_fentry_ia32_one_event_per_call(void **state)
 	assert_int_equal(sample_of(TTM_PROG_FENTRY(TTM_SC_OPENAT))->events_workload, OPS);
 }
 
-/* Every design configuration is either available or says why not. */
+/* Every design configuration is either available or has a reason. */
 static void test_design_availability_has_reasons(void **state)
 {
 	skip_unless_root();
