@@ -117,12 +117,27 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* The rate of a point: a number, or 0 for "max". */
-static double point_rate(json_t *pt)
+/* The rate label of a point: "10000" for a number, else the string ("peak", "max"). */
+static void point_label(json_t *pt, char *buf, size_t len)
 {
 	json_t *rate = json_object_get(pt, "rate");
 
-	return json_is_number(rate) ? json_number_value(rate) : 0;
+	if (json_is_number(rate))
+		snprintf(buf, len, "%.0f", json_number_value(rate));
+	else
+		snprintf(buf, len, "%s", json_is_string(rate) ? json_string_value(rate) : "");
+}
+
+/* Calls per second of a point: its rate, the pace of a peak point, or the median reached at max. */
+static double point_calls_per_s(json_t *pt)
+{
+	json_t *rate = json_object_get(pt, "rate"), *paced = json_object_get(pt, "paced_rate");
+
+	if (json_is_number(rate))
+		return json_number_value(rate);
+	if (json_is_number(paced))
+		return json_number_value(paced);
+	return json_number_value(json_object_get(pt, "achieved_rate_median"));
 }
 
 static bool point_matches(json_t *pt, const struct ttm_advise_request *req, const char *config)
@@ -132,11 +147,11 @@ static bool point_matches(json_t *pt, const struct ttm_advise_request *req, cons
 }
 
 struct rate_point {
-	double rate; /* 0 for max */
-	double effective; /* ops/s: the rate, or the achieved median at max */
+	char label[32];
+	double effective; /* ops/s: the rate, the pace at peak, or the achieved median at max */
 };
 
-/* The measured rate points of the baseline, with the achieved rate standing in for max. */
+/* The measured rate points of the baseline. */
 static int collect_rates(json_t *points, const struct ttm_advise_request *req,
 			 struct rate_point *rates, int max)
 {
@@ -145,13 +160,10 @@ static int collect_rates(json_t *points, const struct ttm_advise_request *req,
 	int n = 0;
 
 	json_array_foreach(points, i, pt) {
-		double rate = point_rate(pt), achieved;
-
 		if (!point_matches(pt, req, "none") || n == max)
 			continue;
-		achieved = json_number_value(json_object_get(pt, "achieved_rate_median"));
-		rates[n].rate = rate;
-		rates[n].effective = rate > 0 ? rate : achieved;
+		point_label(pt, rates[n].label, sizeof(rates[n].label));
+		rates[n].effective = point_calls_per_s(pt);
 		n++;
 	}
 	return n;
@@ -190,11 +202,11 @@ static void choose_rate(const struct rate_point *rates, int n, double want,
 	} else {
 		below = highest;
 		snprintf(a->rate_reason, sizeof(a->rate_reason),
-			 "%.0f calls/s is above every measured rate (the workload reached %.0f "
-			 "calls/s on one thread): the highest one is used, nothing is extrapolated",
-			 want, rates[highest].effective);
+			 "%.0f calls/s is above every measured rate (the highest, %s, ran at %.0f "
+			 "calls/s on one thread): it is used, nothing is extrapolated",
+			 want, rates[highest].label, rates[highest].effective);
 	}
-	ttm_sweep_rate_label(rates[below].rate, a->rate_label, sizeof(a->rate_label));
+	snprintf(a->rate_label, sizeof(a->rate_label), "%s", rates[below].label);
 	a->rate_point = rates[below].effective;
 }
 
@@ -308,7 +320,7 @@ int ttm_advise(json_t *sweep, const struct ttm_advise_request *req, struct ttm_a
 	json_array_foreach(points, i, pt) {
 		char label[32];
 
-		ttm_sweep_rate_label(point_rate(pt), label, sizeof(label));
+		point_label(pt, label, sizeof(label));
 		if (!point_matches(pt, req, req->config) || strcmp(label, a->rate_label) ||
 		    !json_is_object(json_object_get(pt, "added_ns_vs_none")) ||
 		    a->nrows == TTM_ADVISE_MAX_ROWS)
@@ -340,11 +352,14 @@ void ttm_advice_print(FILE *f, const struct ttm_advise_request *req, const struc
 {
 	double allowed_ns = req->budget_pct / 100 * 1e9 / req->rate;
 
-	if (strcmp(a->rate_label, "max"))
-		fprintf(f, "rate point used: %s calls/s: %s\n", a->rate_label, a->rate_reason);
-	else
+	if (!strcmp(a->rate_label, "max"))
 		fprintf(f, "rate point used: max (%.0f calls/s reached): %s\n", a->rate_point,
 			a->rate_reason);
+	else if (!strcmp(a->rate_label, "peak"))
+		fprintf(f, "rate point used: peak (paced at %.0f calls/s): %s\n", a->rate_point,
+			a->rate_reason);
+	else
+		fprintf(f, "rate point used: %s calls/s: %s\n", a->rate_label, a->rate_reason);
 	fprintf(f, "budget: %.4g %% of one CPU at %.0f calls/s allows %.1f ns added per call\n\n",
 		req->budget_pct, req->rate, allowed_ns);
 	fprintf(f, "%6s %24s %12s %10s %10s %6s\n", "ratio", "added ns/call (CI upper)",

@@ -187,6 +187,105 @@ static int prepare_point(struct sweeper *sw, const struct ttm_sweep_point *pt, c
 	return ret;
 }
 
+/* Median rate a configuration reaches at ratio 1 and rate max over TTM_SWEEP_PEAK_RUNS runs. */
+static int unpaced_rate(struct sweeper *sw, int config, int syscall, int mode,
+			struct ttm_rep_result *run, double *rate, char *err, size_t len)
+{
+	struct ttm_sweep *s = &sw->s;
+	struct ttm_sweep_point pt = { .config = config, .ratio = 1 };
+	struct ttm_run_params rp = sw->run_params[0];
+	struct ttm_run_context ctx = {
+		.params = &rp,
+		.probe = config == TTM_CONFIG_NONE ? NULL : sw->probe,
+		.config = &s->configs[config],
+		.bpf_stats = s->bpf_stats_enabled,
+		.verbose = sw->opts.verbose,
+	};
+	double rates[TTM_SWEEP_PEAK_RUNS];
+
+	rp.rate = TTM_SWEEP_RATE_MAX;
+	if (prepare_point(sw, &pt, err, len))
+		return -1;
+	for (int i = 0; i < TTM_SWEEP_PEAK_RUNS; i++) {
+		memset(run, 0, sizeof(*run));
+		if (stopping()) {
+			snprintf(err, len, "interrupted");
+			return -1;
+		}
+		if (ttm_run_workload(&ctx, syscall, mode, 0, run)) {
+			snprintf(err, len, "%.400s", run->error);
+			return -1;
+		}
+		rates[i] = run->record.achieved_rate;
+	}
+	*rate = ttm_median(rates, TTM_SWEEP_PEAK_RUNS);
+	return 0;
+}
+
+/* The slowest available configuration at ratio 1, back to back, sets the peak rate. */
+static void measure_peak(struct sweeper *sw, int syscall, int mode, struct ttm_rep_result *run)
+{
+	struct ttm_sweep *s = &sw->s;
+	struct ttm_sweep_peak *peak = &s->peak[syscall][mode];
+
+	for (int i = 0; i < s->params.nconfigs; i++) {
+		int config = s->params.configs[i];
+		char err[TTM_MSG_LEN] = "";
+		double rate;
+
+		if (!s->configs[config].available)
+			continue;
+		if (unpaced_rate(sw, config, syscall, mode, run, &rate, err, sizeof(err))) {
+			snprintf(peak->reason, sizeof(peak->reason), "%s at ratio 1, rate max: %s",
+				 ttm_config_name(config), err);
+			return;
+		}
+		if (!peak->unpaced_rate || rate < peak->unpaced_rate) {
+			peak->unpaced_rate = rate;
+			peak->slowest_config = config;
+		}
+	}
+	if (!(peak->unpaced_rate > 0)) {
+		snprintf(peak->reason, sizeof(peak->reason), "no configuration reached a rate");
+		return;
+	}
+	peak->rate = TTM_SWEEP_PEAK_FRACTION * peak->unpaced_rate;
+	peak->measured = true;
+	ttm_progress(sw->opts.quiet, "peak %s %s: %s at ratio 1 reached %.0f calls/s unpaced "
+		     "(median of %d runs); peak points run at %.0f calls/s",
+		     ttm_syscall_name(syscall), ttm_mode_name(mode),
+		     ttm_config_name(peak->slowest_config), peak->unpaced_rate,
+		     TTM_SWEEP_PEAK_RUNS, peak->rate);
+}
+
+static void measure_peaks(struct sweeper *sw)
+{
+	struct ttm_sweep *s = &sw->s;
+	const struct ttm_sweep_params *p = &s->params;
+	struct ttm_rep_result *run;
+
+	for (int r = 0; r < p->nrates; r++)
+		s->has_peak |= p->rates[r] == TTM_SWEEP_RATE_PEAK;
+	if (!s->has_peak)
+		return;
+	run = malloc(sizeof(*run));
+	if (!run) {
+		fprintf(stderr, "ttmbench sweep: measuring the peak rates failed: out of memory\n");
+		return;
+	}
+	for (int sc = 0; sc < p->nsyscalls; sc++)
+		for (int m = 0; m < p->nmodes; m++) {
+			struct ttm_sweep_peak *peak = &s->peak[p->syscalls[sc]][p->modes[m]];
+
+			measure_peak(sw, p->syscalls[sc], p->modes[m], run);
+			if (!peak->measured)
+				fprintf(stderr, "ttmbench sweep: peak rate of %s %s not measured: %s\n",
+					ttm_syscall_name(p->syscalls[sc]),
+					ttm_mode_name(p->modes[m]), peak->reason);
+		}
+	free(run);
+}
+
 static uint64_t point_events(const struct ttm_rep_result *run, int syscall)
 {
 	uint64_t events = 0;
@@ -234,8 +333,9 @@ static void record_rep(struct sweeper *sw, struct ttm_sweep_point *pt, struct tt
 static void run_point(struct sweeper *sw, struct ttm_sweep_point *pt, int rep_index)
 {
 	struct ttm_sweep_rep *rep = &pt->reps[rep_index];
+	struct ttm_run_params rp = sw->run_params[pt->rate_index];
 	struct ttm_run_context ctx = {
-		.params = &sw->run_params[pt->rate_index],
+		.params = &rp,
 		.probe = pt->config == TTM_CONFIG_NONE ? NULL : sw->probe,
 		.config = &sw->s.configs[pt->config],
 		.bpf_stats = sw->s.bpf_stats_enabled,
@@ -245,7 +345,14 @@ static void run_point(struct sweeper *sw, struct ttm_sweep_point *pt, int rep_in
 	__u64 cpu_before = 0, cpu_after = 0;
 
 	memset(rep, 0, sizeof(*rep));
-	if (prepare_point(sw, pt, err, sizeof(err))) {
+	if (rp.rate == TTM_SWEEP_RATE_PEAK) {
+		const struct ttm_sweep_peak *peak = &sw->s.peak[pt->syscall][pt->mode];
+
+		if (!peak->measured)
+			snprintf(err, sizeof(err), "peak rate not measured: %.400s", peak->reason);
+		rp.rate = peak->rate;
+	}
+	if (err[0] || prepare_point(sw, pt, err, sizeof(err))) {
 		snprintf(rep->run.error, sizeof(rep->run.error), "%s", err);
 		record_rep(sw, pt, rep, rep_index + 1);
 		return;
@@ -424,6 +531,7 @@ int cmd_sweep(int argc, char **argv)
 	open_probe(sw);
 	skip_unavailable_points(s);
 	warm_up(sw);
+	measure_peaks(sw);
 	run_repetitions(sw);
 	ttm_sweep_read_accounting(sw->probe, s->configs, &s->accounting);
 	close_probe(sw);

@@ -23,6 +23,17 @@
 #define TTM_SWEEP_MAX_RATIOS 8 /* 1, 2, 4 ... 128 */
 #define TTM_SWEEP_MAX_RATES 16
 
+/* Rate sentinels in ttm_sweep_params.rates. Positive values are paced ops/s. */
+#define TTM_SWEEP_RATE_MAX 0.0 /* back to back, no pacing */
+#define TTM_SWEEP_RATE_PEAK -1.0 /* paced at TTM_SWEEP_PEAK_FRACTION of the slowest point */
+/*
+ * Pacing costs CPU of its own (clock reads, sleeps and wake-ups between
+ * batches), and a run that falls behind catches up back to back, where kept
+ * calls crowd out of the kept windows. The margin leaves room for both.
+ */
+#define TTM_SWEEP_PEAK_FRACTION 0.8
+#define TTM_SWEEP_PEAK_RUNS 3 /* unpaced runs per configuration; their median counts */
+
 struct ttm_sweep_params {
 	int configs[TTM_CONFIG_COUNT];
 	int nconfigs;
@@ -32,7 +43,7 @@ struct ttm_sweep_params {
 	int nmodes;
 	uint32_t ratios[TTM_SWEEP_MAX_RATIOS]; /* ascending */
 	int nratios;
-	double rates[TTM_SWEEP_MAX_RATES]; /* ops/s in the order given; 0 means max */
+	double rates[TTM_SWEEP_MAX_RATES]; /* ops/s in the order given, or a sentinel */
 	int nrates;
 	double duration_s;
 	int reps;
@@ -117,6 +128,21 @@ struct ttm_sweep_accounting {
 	bool exact;
 };
 
+/*
+ * The rate of the peak points of one syscall and entry path. Unpaced, a
+ * kept call costs more than a dropped one, so a ratio changes the calls per
+ * second and the calls that fall into the kept windows. Paced below what the
+ * slowest configuration reaches (ratio 1, every call kept), every ratio gets
+ * the same offered load.
+ */
+struct ttm_sweep_peak {
+	bool measured;
+	char reason[TTM_MSG_LEN]; /* why not measured */
+	int slowest_config;
+	double unpaced_rate; /* median reached by slowest_config at ratio 1, back to back */
+	double rate; /* TTM_SWEEP_PEAK_FRACTION of unpaced_rate */
+};
+
 struct ttm_sweep {
 	int argc;
 	char **argv;
@@ -130,6 +156,8 @@ struct ttm_sweep {
 	struct ttm_sweep_params params;
 	bool bpf_stats_enabled;
 	struct ttm_config_info configs[TTM_CONFIG_COUNT];
+	bool has_peak; /* a rate of the sweep is peak */
+	struct ttm_sweep_peak peak[TTM_SC_COUNT][TTM_ENTRY_COUNT];
 	struct ttm_sweep_point *points;
 	int npoints;
 	struct ttm_sweep_accounting accounting;
@@ -143,11 +171,14 @@ void ttm_sweep_parse_options(int argc, char **argv, struct ttm_sweep_options *op
 /* Parse "1,2,4" into ascending ratios; rejects non-powers of two, 0, > 128, duplicates. */
 int ttm_sweep_parse_ratios(const char *arg, uint32_t *ratios, int *count, char *err,
 			   size_t err_len);
-/* Parse "1000,max" in the given order; 0 stands for max. */
+/* Parse "1000,peak,max" in the given order into ops/s and the sentinels. */
 int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err, size_t err_len);
 
-/* "1000", "max" ... */
+/* "1000", "peak", "max" */
 void ttm_sweep_rate_label(double rate, char *buf, size_t len);
+
+/* The ops/s a point's workload is paced at, or 0 when unpaced or when its peak was not measured. */
+double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_point *pt);
 
 /* Allocate the points: for each configuration, syscall, mode and rate, one per ratio (one for none). */
 int ttm_sweep_init_points(struct ttm_sweep *s);

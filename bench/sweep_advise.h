@@ -40,8 +40,8 @@ struct ttm_advise_row {
 };
 
 struct ttm_advice {
-	char rate_label[32]; /* the rate point used: "10000" or "max" */
-	double rate_point; /* its rate in ops/s; for max the achieved median */
+	char rate_label[32]; /* the rate point used: "10000", "peak" or "max" */
+	double rate_point; /* its calls/s: the rate, the pace at peak, the median reached at max */
 	char rate_reason[256]; /* why this rate point */
 	int nrows;
 	struct ttm_advise_row rows[TTM_ADVISE_MAX_ROWS]; /* ascending ratio */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Atomic text files and rate labels for `ttmbench sweep`, `ttmbench ringbuf`
+ * Atomic text files, rate labels and paced rates for `ttmbench sweep`, `ttmbench ringbuf`
  * and `ttmbench advise`.
  */
 #include <errno.h>
@@ -45,6 +45,18 @@ void ttm_sweep_rate_label(double rate, char *buf, size_t len)
 {
 	if (rate > 0)
 		snprintf(buf, len, "%.0f", rate);
+	else if (rate == TTM_SWEEP_RATE_PEAK)
+		snprintf(buf, len, "peak");
 	else
 		snprintf(buf, len, "max");
+}
+
+double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_point *pt)
+{
+	double rate = s->params.rates[pt->rate_index];
+	const struct ttm_sweep_peak *peak = &s->peak[pt->syscall][pt->mode];
+
+	if (rate == TTM_SWEEP_RATE_PEAK)
+		return peak->measured ? peak->rate : 0;
+	return rate;
 }

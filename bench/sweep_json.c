@@ -8,7 +8,43 @@
 
 static json_t *rate_json(double rate)
 {
-	return rate > 0 ? json_real(rate) : json_string("max");
+	char label[32];
+
+	if (rate > 0)
+		return json_real(rate);
+	ttm_sweep_rate_label(rate, label, sizeof(label));
+	return json_string(label);
+}
+
+/* null when the sweep has no peak rate, else one entry per syscall and entry path. */
+static json_t *peaks_json(const struct ttm_sweep *s)
+{
+	const struct ttm_sweep_params *p = &s->params;
+	json_t *arr;
+
+	if (!s->has_peak)
+		return json_null();
+	arr = json_array();
+	for (int sc = 0; sc < p->nsyscalls; sc++)
+		for (int m = 0; m < p->nmodes; m++) {
+			const struct ttm_sweep_peak *pk = &s->peak[p->syscalls[sc]][p->modes[m]];
+
+			json_array_append_new(
+				arr, json_pack("{s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:f}", "syscall",
+					       ttm_syscall_name(p->syscalls[sc]), "mode",
+					       ttm_mode_name(p->modes[m]), "measured", pk->measured,
+					       "reason",
+					       pk->measured ? json_null() : json_string(pk->reason),
+					       "slowest_config",
+					       pk->measured ?
+						       json_string(ttm_config_name(pk->slowest_config)) :
+						       json_null(),
+					       "unpaced_rate",
+					       pk->measured ? json_real(pk->unpaced_rate) : json_null(),
+					       "rate", pk->measured ? json_real(pk->rate) : json_null(),
+					       "fraction", TTM_SWEEP_PEAK_FRACTION));
+		}
+	return arr;
 }
 
 static json_t *params_json(const struct ttm_sweep_params *p)
@@ -174,6 +210,9 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 	json_object_set_new(o, "syscall", json_string(ttm_syscall_name(pt->syscall)));
 	json_object_set_new(o, "mode", json_string(ttm_mode_name(pt->mode)));
 	json_object_set_new(o, "rate", rate_json(s->params.rates[pt->rate_index]));
+	json_object_set_new(o, "paced_rate", ttm_sweep_paced_rate(s, pt) > 0 ?
+						     json_real(ttm_sweep_paced_rate(s, pt)) :
+						     json_null());
 	json_object_set_new(o, "sampling_ratio", probed ? json_integer(pt->ratio) : json_null());
 	json_object_set_new(o, "dropping_mode", json_boolean(pt->ratio > 1));
 	json_object_set_new(o, "status", json_string(ttm_cell_status_name(pt->status)));
@@ -245,6 +284,7 @@ json_t *ttm_sweep_to_json(const struct ttm_sweep *s)
 	json_object_set_new(o, "capabilities",
 			    s->capabilities ? json_incref(s->capabilities) : json_null());
 	json_object_set_new(o, "parameters", params_json(&s->params));
+	json_object_set_new(o, "peak_rates", peaks_json(s));
 	json_object_set_new(o, "bpf_stats", json_pack("{s:b}", "enabled", s->bpf_stats_enabled));
 	json_object_set_new(o, "configurations", configurations_json(s));
 	for (int i = 0; i < s->npoints; i++)

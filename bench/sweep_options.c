@@ -18,11 +18,12 @@
  * The default grid (none + tp, openat, native, 4 rates x 8 ratios) is 36
  * points, and 10 repetitions of 1 s make 360 workload runs. Each took about
  * 1.05 s with start-up and counter reads on a 2-CPU VM, so the grid takes
- * about 6.5 minutes there (docs/sweep.md). 10 repetitions give an order-statistics CI of the median between the
- * 2nd and 9th values, at 97.9 %, so one outlier does not widen it.
+ * about 6.5 minutes there (docs/sweep.md). 10 repetitions give an
+ * order-statistics CI of the median between the 2nd and 9th values, at
+ * 97.9 %, so one outlier does not widen it.
  */
 #define DEFAULT_RATIOS "1,2,4,8,16,32,64,128"
-#define DEFAULT_RATES "1000,10000,100000,max"
+#define DEFAULT_RATES "1000,10000,100000,peak"
 #define DEFAULT_CONFIGS "tp"
 #define DEFAULT_SYSCALLS "openat"
 #define DEFAULT_DURATION_S 1.0
@@ -52,7 +53,9 @@ static const struct argp_option options[] = {
 	  "Sampling ratios, powers of two from 1 to 128; ratio R keeps 1/R of the events, "
 	  "R > 1 turns dropping mode on (default: " DEFAULT_RATIOS ")", 0 },
 	{ "rates", OPT_RATES, "LIST", 0,
-	  "Workload rates in ops/s, or max (default: " DEFAULT_RATES ")", 0 },
+	  "Workload rates in ops/s; peak: paced at 80 % of what the slowest configuration "
+	  "reaches at ratio 1, measured before the repetitions; max: back to back, unpaced "
+	  "(default: " DEFAULT_RATES ")", 0 },
 	{ "configs", OPT_CONFIGS, "LIST", 0,
 	  "Probe configurations: tp, kprobe, full or all; none, the baseline, is always "
 	  "measured (default: " DEFAULT_CONFIGS ")", 0 },
@@ -85,7 +88,9 @@ static const char doc[] =
 	"ring-buffer consumer, the events kept and the drops by reason, for every sampling ratio "
 	"and workload rate, with the baseline (nothing attached) in every repetition.\v"
 	"Sampling keeps the calls made in the first 1/R of every second of boot time, so a run "
-	"of whole seconds keeps close to 1/R of its calls.\n\n"
+	"of whole seconds keeps close to 1/R of its calls when they are evenly spread. At "
+	"rate max they are not: a kept call is slower than a dropped one, so fewer calls "
+	"fall into the kept windows; rate peak keeps the same offered load at every ratio.\n\n"
 	"Examples:\n"
 	"  ttmbench sweep\n"
 	"  ttmbench sweep --sampling 1,4,16 --rates 10000,max --reps 3\n"
@@ -185,20 +190,24 @@ int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err,
 	if (n < 0) {
 		snprintf(err, err_len,
 			 "invalid --rates '%s': give a comma-separated list of distinct ops/s "
-			 "values above 0 or max, e.g. 1000,10000,max", arg);
+			 "values above 0, peak or max, e.g. 1000,10000,peak", arg);
 		return -EINVAL;
 	}
 	for (int i = 0; i < n; i++) {
 		char *end = NULL;
 		double v = 0;
 
-		if (strcmp(tokens[i], "max")) {
+		if (!strcmp(tokens[i], "max")) {
+			v = TTM_SWEEP_RATE_MAX;
+		} else if (!strcmp(tokens[i], "peak")) {
+			v = TTM_SWEEP_RATE_PEAK;
+		} else {
 			errno = 0;
 			v = strtod(tokens[i], &end);
 			if (errno || end == tokens[i] || *end || !isfinite(v) || v <= 0 || v > 1e9) {
 				snprintf(err, err_len,
 					 "invalid rate '%s' in --rates '%s': give ops/s above 0 "
-					 "(at most 1e9), or max", tokens[i], arg);
+					 "(at most 1e9), peak or max", tokens[i], arg);
 				return -EINVAL;
 			}
 		}

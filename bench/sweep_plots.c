@@ -25,14 +25,27 @@ struct plot_ctx {
 	int probe_configs[TTM_CONFIG_COUNT];
 };
 
+/* "1000/s", "peak 397800/s", "max rate" */
+static void rate_text(const struct plot_ctx *pc, int rate_index, char *buf, size_t len)
+{
+	double rate = pc->s->params.rates[rate_index];
+	const struct ttm_sweep_peak *peak = &pc->s->peak[pc->syscall][pc->mode];
+
+	if (rate > 0)
+		snprintf(buf, len, "%.0f/s", rate);
+	else if (rate == TTM_SWEEP_RATE_PEAK && peak->measured)
+		snprintf(buf, len, "peak %.0f/s", peak->rate);
+	else
+		snprintf(buf, len, "%s rate", rate == TTM_SWEEP_RATE_PEAK ? "peak" : "max");
+}
+
 static void series_title(const struct plot_ctx *pc, int config, int rate_index, char *buf,
 			 size_t len)
 {
-	char rate[32];
+	char rate[64];
 
-	ttm_sweep_rate_label(pc->s->params.rates[rate_index], rate, sizeof(rate));
-	snprintf(buf, len, "\"%s, %s%s\"", ttm_config_name(config), rate,
-		 pc->s->params.rates[rate_index] > 0 ? "/s" : " rate");
+	rate_text(pc, rate_index, rate, sizeof(rate));
+	snprintf(buf, len, "\"%s, %s\"", ttm_config_name(config), rate);
 }
 
 static void record_plot(struct ttm_sweep *s, const char *kind, const char *base,
@@ -246,7 +259,7 @@ static void plot_distribution(struct plot_ctx *pc, const char *tag, int rate_ind
 {
 	const struct ttm_sweep_params *p = &pc->s->params;
 	char box_path[PATH_MAX], raw_path[PATH_MAX], name[160], base[128], title[192];
-	char rate[32], ncat[16];
+	char rate[32], rate_shown[64], ncat[16];
 	struct ttm_plot_var vars[6];
 	const struct ttm_sweep_point *none;
 	FILE *box, *raw;
@@ -286,9 +299,9 @@ static void plot_distribution(struct plot_ctx *pc, const char *tag, int rate_ind
 		return;
 
 	snprintf(ncat, sizeof(ncat), "%d", x);
-	snprintf(title, sizeof(title), "ns/op of every repetition: %s (%s), rate %s%s",
-		 ttm_syscall_name(pc->syscall), ttm_mode_name(pc->mode), rate,
-		 p->rates[rate_index] > 0 ? " ops/s" : "");
+	rate_text(pc, rate_index, rate_shown, sizeof(rate_shown));
+	snprintf(title, sizeof(title), "ns/op of every repetition: %s (%s), %s",
+		 ttm_syscall_name(pc->syscall), ttm_mode_name(pc->mode), rate_shown);
 	vars[0] = (struct ttm_plot_var){ "box_data", box_path, false };
 	vars[1] = (struct ttm_plot_var){ "raw_data", raw_path, false };
 	vars[2] = (struct ttm_plot_var){ "ncat", ncat, true };

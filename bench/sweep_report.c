@@ -41,7 +41,22 @@ static void print_header(FILE *f, const struct ttm_sweep *s)
 		   "CPU %d\n",
 		p->reps, p->duration_s, p->workload_cpu, p->consumer_cpu);
 	fprintf(f, "- dropping mode is on for every ratio above 1; ratio R keeps the calls made "
-		   "in the first 1/R of each second of boot time\n\n");
+		   "in the first 1/R of each second of boot time\n");
+	for (int sc = 0; s->has_peak && sc < p->nsyscalls; sc++)
+		for (int m = 0; m < p->nmodes; m++) {
+			const struct ttm_sweep_peak *pk = &s->peak[p->syscalls[sc]][p->modes[m]];
+
+			fprintf(f, "- rate peak, %s %s: ", ttm_syscall_name(p->syscalls[sc]),
+				ttm_mode_name(p->modes[m]));
+			if (pk->measured)
+				fprintf(f, "%.0f calls/s, %.0f %% of the %.0f calls/s that %s reached "
+					   "at ratio 1 unpaced before the repetitions\n",
+					pk->rate, 100 * TTM_SWEEP_PEAK_FRACTION, pk->unpaced_rate,
+					ttm_config_name(pk->slowest_config));
+			else
+				fprintf(f, "not measured: %s\n", pk->reason);
+		}
+	fprintf(f, "\n");
 
 	fprintf(f, "Configurations:\n\n");
 	for (int i = 0; i < p->nconfigs; i++) {
@@ -66,7 +81,10 @@ static void print_table(FILE *f, struct ttm_sweep *s, int syscall, int mode, con
 		char rate[32];
 
 		ttm_sweep_rate_label(p->rates[r], rate, sizeof(rate));
-		fprintf(f, " %s at %s%s |", what, rate, p->rates[r] > 0 ? "/s" : "");
+		fprintf(f, " %s at %s%s", what, rate, p->rates[r] > 0 ? "/s" : "");
+		if (p->rates[r] == TTM_SWEEP_RATE_PEAK && s->peak[syscall][mode].measured)
+			fprintf(f, " (%.0f/s)", s->peak[syscall][mode].rate);
+		fprintf(f, " |");
 	}
 	fprintf(f, "\n| --- | --- |");
 	for (int r = 0; r < p->nrates; r++)
@@ -197,7 +215,8 @@ static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 	fprintf(f, "## %s, %s\n\n", ttm_syscall_name(syscall), ttm_mode_name(mode));
 
 	fprintf(f, "### Cost per call\n\nns/op of the timed calls: median [order-statistics CI "
-		   "of the median] over the repetitions; at rate max also the achieved rate.\n\n");
+		   "of the median] over the repetitions; at rates peak and max also the achieved "
+		   "rate.\n\n");
 	print_table(f, s, syscall, mode, "ns/op", cell_ns_per_op, true);
 	print_plot_links(f, s, "overhead", tag);
 
@@ -208,7 +227,14 @@ static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 
 	fprintf(f, "### Kept fraction\n\nEvents the consumer received from the workload's process "
 		   "divided by the calls it made, summed over the repetitions; in brackets the "
-		   "difference to 1/R in percentage points.\n\n");
+		   "difference to 1/R in percentage points.");
+	for (int r = 0; r < s->params.nrates; r++)
+		if (s->params.rates[r] == TTM_SWEEP_RATE_MAX)
+			fprintf(f, " At rate max the calls run back to back and a kept call is slower "
+				   "than a dropped one, so fewer calls fall into the kept windows and "
+				   "the fraction is below 1/R by design of time-window sampling "
+				   "(docs/sweep.md); rate peak holds the offered load fixed.");
+	fprintf(f, "\n\n");
 	print_table(f, s, syscall, mode, "kept", cell_kept, false);
 	print_plot_links(f, s, "kept", tag);
 

@@ -15,6 +15,8 @@ set xrange [0.8:160]
 set grid ytics
 set key outside right top noenhanced
 set style data yerrorlines
+# Room above and below, so a baseline at the lowest value does not sit on the axis.
+set offsets 0, 0, graph 0.05, graph 0.05
 
 colour(i) = word("#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #000000 #F0E442", (i % 8) + 1)
 # Lines are shifted a little along x so that their bars do not hide each other.

@@ -76,8 +76,10 @@ expect_usage_error "rate negative" "'-10'" "${sweep[@]}" --rates 1000,-10
 expect_usage_error "rate not a number" "'fast'" "${sweep[@]}" --rates fast
 expect_usage_error "rate duplicate" "rate '1000' is listed twice" "${sweep[@]}" --rates 1000,max,1000
 expect_usage_error "rate max duplicate" "rate 'max' is listed twice" "${sweep[@]}" --rates max,max
+expect_usage_error "rate peak duplicate" "rate 'peak' is listed twice" "${sweep[@]}" --rates peak,1000,peak
+expect_usage_error "rate peak misspelt" "'peek'" "${sweep[@]}" --rates peek
 expect_usage_error "rate list empty" "invalid --rates ''" "${sweep[@]}" --rates ''
-expect_usage_error "rate fast wording" "give ops/s above 0 (at most 1e9), or max" "${sweep[@]}" --rates fast
+expect_usage_error "rate fast wording" "give ops/s above 0 (at most 1e9), peak or max" "${sweep[@]}" --rates fast
 expect_usage_error "duration zero wording" "invalid --duration '0': give seconds above 0" \
 	"${sweep[@]}" --duration 0
 expect_usage_error "duration negative wording" "invalid --duration '-1': give seconds above 0" \
@@ -142,8 +144,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit
 fi
 
-# A tiny real sweep. Its checks read sweep.json with python3 (json module only).
-out=$(timeout 120 "$TTMBENCH" sweep --wait --sampling 1,4 --rates max --syscalls openat --configs tp \
+# A tiny real sweep at rates peak and max. Its checks read sweep.json with
+# python3 (json module only).
+out=$(timeout 180 "$TTMBENCH" sweep --wait --sampling 1,4 --rates peak,max --syscalls openat --configs tp \
 	--duration 1 --reps 2 --warmup 0.2 --quiet --out "$scratch/sweep" 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ] && [ -s "$scratch/sweep/sweep.json" ] && [ -s "$scratch/sweep/report.md" ]; then
@@ -166,11 +169,11 @@ def fail(msg):
     sys.exit(msg)
 
 
-def point(config, ratio):
-    for p in doc["points"]:
-        if p["config"] == config and p["sampling_ratio"] == ratio:
-            return p
-    fail("no %s point at ratio %s" % (config, ratio))
+def points(config, ratio):
+    found = [p for p in doc["points"] if p["config"] == config and p["sampling_ratio"] == ratio]
+    if len(found) != 2:
+        fail("%d %s points at ratio %s, not one per rate" % (len(found), config, ratio))
+    return found
 
 
 def workload_events(rep):
@@ -210,8 +213,9 @@ def check_schema():
         fail("schema %s version %s" % (doc["schema"], doc["schema_version"]))
     if not doc["complete"]:
         fail("incomplete: %s" % doc["incomplete_reason"])
-    names = sorted((p["config"], p["sampling_ratio"] or 0) for p in doc["points"])
-    if names != [("none", 0), ("tp", 1), ("tp", RATIO)]:
+    names = sorted((p["rate"], p["config"], p["sampling_ratio"] or 0) for p in doc["points"])
+    if names != [(r, c, k) for r in ("max", "peak") for c, k in (("none", 0), ("tp", 1),
+                                                                  ("tp", RATIO))]:
         fail("points %s" % names)
     for p in doc["points"]:
         if p["status"] != "ok" or len(p["repetitions"]) != 2:
@@ -221,14 +225,35 @@ def check_schema():
             fail("%s: ns_per_op.n %s" % (p["config"], p["ns_per_op"]["n"]))
 
 
+def check_peak():
+    """Every peak point is paced at 80 % of the slowest configuration's unpaced rate."""
+    peaks = doc["peak_rates"]
+    if len(peaks) != 1 or not peaks[0]["measured"]:
+        fail("peak_rates %s" % peaks)
+    peak = peaks[0]
+    if peak["slowest_config"] not in ("none", "tp") or peak["fraction"] != 0.8:
+        fail("peak_rates %s" % peak)
+    if not math.isclose(peak["rate"], 0.8 * peak["unpaced_rate"], rel_tol=1e-9):
+        fail("peak rate %s is not 0.8 x %s" % (peak["rate"], peak["unpaced_rate"]))
+    for p in doc["points"]:
+        want = peak["rate"] if p["rate"] == "peak" else None
+        if p["paced_rate"] != want:
+            fail("%s ratio %s at rate %s: paced_rate %s, expected %s" % (p["config"],
+                 p["sampling_ratio"], p["rate"], p["paced_rate"], want))
+
+
 def check_kept():
-    p = point("tp", RATIO)
+    for p in points("tp", RATIO):
+        check_kept_point(p)
+
+
+def check_kept_point(p):
     events = sum(workload_events(r) for r in p["repetitions"])
     bounds = [kept_bounds(r, RATIO) for r in p["repetitions"]]
     low, high = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
     ops = sum(r["ops"] for r in p["repetitions"])
-    print("kept %d of %d calls (%.2f %%), bound [%.0f, %.0f]" % (events, ops,
-          100.0 * events / ops, low, high))
+    print("rate %s: kept %d of %d calls (%.2f %%), bound [%.0f, %.0f]" % (p["rate"], events,
+          ops, 100.0 * events / ops, low, high))
     if events != p["kept"]["events"] or ops != p["kept"]["ops"]:
         fail("kept totals %s do not match the repetitions" % p["kept"])
     if not low <= events <= high:
@@ -238,7 +263,11 @@ def check_kept():
 
 
 def check_keep_all():
-    p = point("tp", 1)
+    for p in points("tp", 1):
+        check_keep_all_point(p)
+
+
+def check_keep_all_point(p):
     c = p["counters"]
     lost = c["lost_ringbuf_full"] + c["lost_no_ringbuf"] + c["lost_scratch"]
     for r in p["repetitions"]:
@@ -302,17 +331,19 @@ def check_ringbuf():
         fail("ring-buffer plot missing: %s" % doc["plots_reason"])
 
 
-{"schema": check_schema, "kept": check_kept, "keep-all": check_keep_all,
+{"schema": check_schema, "peak": check_peak, "kept": check_kept, "keep-all": check_keep_all,
  "accounting": check_accounting, "plots": check_plots, "ringbuf": check_ringbuf}[name]()
 PYTHON
 
 check "sweep.json schema and points" python3 -c "$CHECKS" schema "$scratch/sweep/sweep.json"
+check "peak points paced at 0.8 x the measured unpaced rate" \
+	python3 -c "$CHECKS" peak "$scratch/sweep/sweep.json"
 check "kept fraction at ratio 4 within its bound" \
 	python3 -c "$CHECKS" kept "$scratch/sweep/sweep.json"
 check "ratio 1 keeps every workload call" python3 -c "$CHECKS" keep-all "$scratch/sweep/sweep.json"
 check "sweep event accounting exact" python3 -c "$CHECKS" accounting "$scratch/sweep/sweep.json"
 check "sweep plots are PNG and SVG files" python3 -c "$CHECKS" plots "$scratch/sweep/sweep.json"
-expect_status "advise on the tiny sweep" 0 "rate point used: max" \
+expect_status "advise on the tiny sweep" 0 "rate point used: " \
 	"$TTMBENCH" advise --budget 100 --rate 1000 --results "$scratch/sweep"
 
 out=$(timeout 120 "$TTMBENCH" ringbuf --wait --sizes 256K,1M --cpus-per-buffer 1 --duration 0.5 \

@@ -4,7 +4,8 @@
  * point and ratio it picks, the numbers it prints, the no-fit case and the
  * rejected inputs. sweep-basic.json has rates 1000, 10000 and max (400000
  * achieved) and ratios 1, 2, 4, 8; at 10000/s the added ns per call are 900,
- * 520, 310 and 200, and the CI of ratio 4 reaches 420 ns.
+ * 520, 310 and 200, and the CI of ratio 4 reaches 420 ns. sweep-peak.json is
+ * the same with max replaced by peak, paced at 300000 calls/s (299000 reached).
  *
  * Usage: test_advise FIXTURE_DIR
  */
@@ -178,6 +179,30 @@ static void test_rate_between_points(void **state)
 	assert_int_equal(a.rows[a.choice].ratio, 4);
 }
 
+/* A peak point counts at its pace, not at the rate it reached. */
+static void test_rate_peak(void **state)
+{
+	struct ttm_advise_request req = request(10, 350000);
+	struct ttm_advice a;
+	char err[512];
+	json_t *peak;
+	char *text;
+
+	assert_int_equal(ttm_advise_load(fixture("sweep-peak.json"), &peak, err, sizeof(err)), 0);
+	assert_int_equal(ttm_advise(peak, &req, &a, err, sizeof(err)), 0);
+	assert_string_equal(a.rate_label, "peak");
+	assert_float_equal(a.rate_point, 300000.0, 1e-9);
+	assert_non_null(strstr(a.rate_reason, "the highest, peak, ran at 300000 calls/s"));
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "rate point used: peak (paced at 300000 calls/s)"));
+	free(text);
+
+	req.rate = 299500;
+	assert_int_equal(ttm_advise(peak, &req, &a, err, sizeof(err)), 0);
+	assert_string_equal(a.rate_label, "10000");
+	json_decref(peak);
+}
+
 static void expect_rejected(struct ttm_advise_request req, const char *value)
 {
 	struct ttm_advice a;
@@ -307,6 +332,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rate_below_measured),
 		cmocka_unit_test(test_rate_above_measured),
 		cmocka_unit_test(test_rate_between_points),
+		cmocka_unit_test(test_rate_peak),
 		cmocka_unit_test(test_bad_budget),
 		cmocka_unit_test(test_bad_rate),
 		cmocka_unit_test(test_bad_names),
