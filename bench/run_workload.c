@@ -143,7 +143,7 @@ static void exec_workload(const struct ttm_run_context *ctx, int syscall, int mo
 	snprintf(sfd, sizeof(sfd), "%d", start_fd);
 	snprintf(cpu, sizeof(cpu), "%d", p->workload_cpu);
 	if (p->rate > 0)
-		snprintf(rate, sizeof(rate), "%.0f", p->rate);
+		snprintf(rate, sizeof(rate), "%.9g", p->rate);
 	else
 		snprintf(rate, sizeof(rate), "max");
 

@@ -6,6 +6,7 @@
  * programs are loaded once, and a ratio change only rewrites the settings map.
  */
 #include <errno.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -249,7 +250,8 @@ static void measure_peak(struct sweeper *sw, int syscall, int mode, struct ttm_r
 		snprintf(peak->reason, sizeof(peak->reason), "no configuration reached a rate");
 		return;
 	}
-	peak->rate = TTM_SWEEP_PEAK_FRACTION * peak->unpaced_rate;
+	/* Whole calls per second, as the workload takes them and as the report prints them. */
+	peak->rate = floor(TTM_SWEEP_PEAK_FRACTION * peak->unpaced_rate);
 	peak->measured = true;
 	ttm_progress(sw->opts.quiet, "peak %s %s: %s at ratio 1 reached %.0f calls/s unpaced "
 		     "(median of %d runs); peak points run at %.0f calls/s",
@@ -518,8 +520,6 @@ int cmd_sweep(int argc, char **argv)
 	}
 
 	ttm_install_stop_handlers();
-	start_ns = monotonic_ns();
-	s->start_time = time(NULL);
 	s->host = ttm_hostinfo_collect();
 	ttm_capabilities_detect(&sw->caps, sw->opts.verbose);
 	s->capabilities = ttm_capabilities_to_json(&sw->caps);
@@ -529,6 +529,9 @@ int cmd_sweep(int argc, char **argv)
 
 	ttm_pin_self(s->params.consumer_cpu, "ttmbench sweep");
 	open_probe(sw);
+	/* The clock starts once the run lock is held: ttm_probe_open waits for it. */
+	start_ns = monotonic_ns();
+	s->start_time = time(NULL);
 	skip_unavailable_points(s);
 	warm_up(sw);
 	measure_peaks(sw);

@@ -33,6 +33,7 @@
  */
 #define TTM_SWEEP_PEAK_FRACTION 0.8
 #define TTM_SWEEP_PEAK_RUNS 3 /* unpaced runs per configuration; their median counts */
+#define TTM_SWEEP_ON_PACE 0.99 /* share of its planned calls a paced run must issue */
 
 struct ttm_sweep_params {
 	int configs[TTM_CONFIG_COUNT];
@@ -104,6 +105,9 @@ struct ttm_sweep_point {
 	struct ttm_paired_diff vs_none; /* this point minus none, same syscall, mode and rate */
 	bool has_vs_ratio1;
 	struct ttm_paired_diff vs_ratio1; /* this point minus the same configuration at ratio 1 */
+	/* Paced points only: repetitions that issued under TTM_SWEEP_ON_PACE of rate x duration. */
+	int reps_behind;
+	double lowest_call_share; /* lowest calls issued / (rate x duration) over the repetitions */
 	struct ttm_sweep_totals totals;
 };
 

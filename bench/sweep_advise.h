@@ -26,17 +26,24 @@ struct ttm_advise_request {
 struct ttm_advise_row {
 	uint32_t ratio;
 	double added_ns; /* Hodges-Lehmann estimate, this ratio minus nothing attached */
-	bool ci_valid;
-	double added_ns_upper; /* upper end of its Wilcoxon CI */
+	bool ci_valid; /* a CI from 2 or more pairs at a level of at least 50 % */
+	double added_ns_upper; /* upper end of its Wilcoxon CI, NAN unless ci_valid */
 	bool vs_ratio1_valid;
 	double vs_ratio1_ns; /* this ratio minus ratio 1 */
 	double cpu_pct; /* added_ns x rate, in percent of one CPU */
-	double cpu_pct_upper;
+	double cpu_pct_upper; /* added_ns_upper x rate, NAN unless ci_valid */
 	bool kept_valid;
 	double kept_fraction;
+	double calls_per_s; /* median calls/s this point reached */
 	bool consumer_valid;
-	double consumer_cpu_pct; /* consumer thread CPU per call x rate, not in the budget */
+	double consumer_cpu_pct; /* consumer thread CPU time / elapsed time of the calls, measured */
 	bool fits;
+};
+
+/* A ratio of the sweep with no usable point at the chosen rate point. */
+struct ttm_advise_unmeasured {
+	uint32_t ratio;
+	char status[16]; /* the point's status: "failed", "skipped", "not_run" ... */
 };
 
 struct ttm_advice {
@@ -46,16 +53,33 @@ struct ttm_advice {
 	int nrows;
 	struct ttm_advise_row rows[TTM_ADVISE_MAX_ROWS]; /* ascending ratio */
 	int choice; /* index into rows, -1 when no ratio fits */
+	int cheapest; /* index into rows of the lowest CPU share */
+	int nunmeasured;
+	struct ttm_advise_unmeasured unmeasured[TTM_ADVISE_MAX_ROWS]; /* ascending ratio */
 };
 
 /*
  * Load dir/sweep.json (or the file itself when path is a file) and check its
- * schema and version. Returns 0, or -EINVAL with a message in err.
+ * schema, version and structure, and that the sweep ran to completion.
+ * Returns 0, or -EINVAL with a message in err naming path and the fix.
  */
 int ttm_advise_load(const char *path, json_t **out, char *err, size_t err_len);
 
-/* The newest results/<...>-sweep folder holding a sweep.json; -ENOENT with a message if none. */
-int ttm_advise_newest_sweep(const char *root, char *out, size_t len, char *err, size_t err_len);
+/*
+ * Find the newest <root>/<...>-sweep folder whose sweep.json loads and is
+ * complete. Newer folders passed over are listed in skipped, one line each
+ * naming the folder and why ("" when none). Folders without sweep.json are
+ * passed over silently, because a sweep that is still running has none yet.
+ * Returns 0, or -ENOENT with a message in err.
+ */
+int ttm_advise_newest_sweep(const char *root, char *out, size_t len, char *skipped,
+			    size_t skipped_len, char *err, size_t err_len);
+
+/*
+ * Check the request alone: budget and rate in range, known configuration,
+ * syscall and mode names. Returns 0 or -EINVAL with a message in err.
+ */
+int ttm_advise_check_request(const struct ttm_advise_request *req, char *err, size_t err_len);
 
 /*
  * Compute the advice. Returns 0 (advice->choice is -1 when no ratio fits) or

@@ -221,6 +221,12 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 			    pt->has_stats ? summary_json(&pt->ns_per_op) : json_null());
 	json_object_set_new(o, "achieved_rate_median",
 			    pt->has_stats ? json_real(pt->achieved_rate_median) : json_null());
+	json_object_set_new(o, "behind_schedule",
+			    ttm_sweep_paced_rate(s, pt) > 0 ?
+				    json_pack("{s:i,s:f,s:f}", "reps", pt->reps_behind,
+					      "lowest_call_share", pt->lowest_call_share,
+					      "threshold", TTM_SWEEP_ON_PACE) :
+				    json_null());
 	json_object_set_new(o, "added_ns_vs_none", diff_json(pt->has_vs_none, &pt->vs_none));
 	json_object_set_new(o, "added_ns_vs_ratio1", diff_json(pt->has_vs_ratio1, &pt->vs_ratio1));
 	json_object_set_new(o, "kept", kept_json(pt));

@@ -57,8 +57,9 @@ static const struct argp_option options[] = {
 	  "reaches at ratio 1, measured before the repetitions; max: back to back, unpaced "
 	  "(default: " DEFAULT_RATES ")", 0 },
 	{ "configs", OPT_CONFIGS, "LIST", 0,
-	  "Probe configurations: tp, kprobe, full or all; none, the baseline, is always "
-	  "measured (default: " DEFAULT_CONFIGS ")", 0 },
+	  "Probe configurations: tp, kprobe, full, all (those three), the ia32 designs rawtp, "
+	  "tp+rawtp, tp_btf, tp+tp_btf, fentry, tp+fentry, or designs (those six); none, the "
+	  "baseline, is always measured (default: " DEFAULT_CONFIGS ")", 0 },
 	{ "syscalls", OPT_SYSCALLS, "LIST", 0,
 	  "Syscalls: connect, creat, open, openat, openat2 or all (default: " DEFAULT_SYSCALLS ")",
 	  0 },
@@ -189,8 +190,8 @@ int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err,
 	}
 	if (n < 0) {
 		snprintf(err, err_len,
-			 "invalid --rates '%s': give a comma-separated list of distinct ops/s "
-			 "values above 0, peak or max, e.g. 1000,10000,peak", arg);
+			 "invalid --rates '%s': give a comma-separated list of distinct whole "
+			 "ops/s values, peak or max, e.g. 1000,10000,peak", arg);
 		return -EINVAL;
 	}
 	for (int i = 0; i < n; i++) {
@@ -204,10 +205,11 @@ int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err,
 		} else {
 			errno = 0;
 			v = strtod(tokens[i], &end);
-			if (errno || end == tokens[i] || *end || !isfinite(v) || v <= 0 || v > 1e9) {
+			if (errno || end == tokens[i] || *end || !isfinite(v) || v < 1 || v > 1e9 ||
+			    v != floor(v)) {
 				snprintf(err, err_len,
-					 "invalid rate '%s' in --rates '%s': give ops/s above 0 "
-					 "(at most 1e9), peak or max", tokens[i], arg);
+					 "invalid rate '%s' in --rates '%s': give whole ops/s from 1 "
+					 "to 1e9, peak or max", tokens[i], arg);
 				return -EINVAL;
 			}
 		}

@@ -308,6 +308,19 @@ static void plot_distribution(struct plot_ctx *pc, const char *tag, int rate_ind
 	render(pc, "plot-dist.gp", "distribution", base, title, vars, 3);
 }
 
+/* Whether a point with BPF programs attached has statistics, for the syscall and mode of pc. */
+static bool probe_points_measured(const struct plot_ctx *pc)
+{
+	for (int i = 0; i < pc->s->npoints; i++) {
+		const struct ttm_sweep_point *pt = &pc->s->points[i];
+
+		if (pt->config != TTM_CONFIG_NONE && pt->syscall == pc->syscall &&
+		    pt->mode == pc->mode && pt->has_stats)
+			return true;
+	}
+	return false;
+}
+
 void ttm_sweep_render_plots(struct ttm_sweep *s, const char *dir)
 {
 	const struct ttm_sweep_params *p = &s->params;
@@ -334,6 +347,16 @@ void ttm_sweep_render_plots(struct ttm_sweep *s, const char *dir)
 			snprintf(tag, sizeof(tag), "%s-%s", ttm_syscall_name(pc.syscall),
 				 ttm_mode_name(pc.mode));
 
+			for (int r = 0; r < p->nrates; r++)
+				plot_distribution(&pc, tag, r);
+			if (!probe_points_measured(&pc)) {
+				snprintf(msg, sizeof(msg), "no probe configuration was measured for %s "
+					 "%s, so nothing is plotted against the ratio",
+					 ttm_syscall_name(pc.syscall), ttm_mode_name(pc.mode));
+				plot_failed(s, msg);
+				continue;
+			}
+
 			plot_overhead(&pc, tag);
 			snprintf(title, sizeof(title),
 				 "Kept fraction of %s calls (%s) against the sampling ratio",
@@ -343,8 +366,6 @@ void ttm_sweep_render_plots(struct ttm_sweep *s, const char *dir)
 				 "Cost the probes add per %s call (%s), against nothing attached",
 				 ttm_syscall_name(pc.syscall), ttm_mode_name(pc.mode));
 			plot_blocks(&pc, tag, "penalty", penalty_row, title);
-			for (int r = 0; r < p->nrates; r++)
-				plot_distribution(&pc, tag, r);
 		}
 	}
 }

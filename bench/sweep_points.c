@@ -180,6 +180,33 @@ static int paired(const struct ttm_sweep_point *a, const struct ttm_sweep_point 
 	return ttm_paired_diff(xa, xb, n, out);
 }
 
+/*
+ * A paced run whose workload falls behind issues its late calls back to
+ * back until it catches up. If it has not caught up by the end of
+ * --duration, it issues fewer calls than planned, and it did not see the
+ * offered load of the point.
+ */
+static void count_behind(const struct ttm_sweep *s, struct ttm_sweep_point *pt)
+{
+	double planned = ttm_sweep_paced_rate(s, pt) * s->params.duration_s;
+
+	pt->reps_behind = 0;
+	pt->lowest_call_share = 0;
+	if (!(planned > 0))
+		return;
+	pt->lowest_call_share = 1;
+	for (int r = 0; r < pt->nreps; r++) {
+		const struct ttm_rep_result *run = &pt->reps[r].run;
+		double share = run->record.ops_issued / planned;
+
+		if (!run->ok)
+			continue;
+		pt->reps_behind += share < TTM_SWEEP_ON_PACE;
+		if (share < pt->lowest_call_share)
+			pt->lowest_call_share = share;
+	}
+}
+
 static int analyze_point(struct ttm_sweep *s, struct ttm_sweep_point *pt)
 {
 	int reps = s->params.reps;
@@ -200,6 +227,7 @@ static int analyze_point(struct ttm_sweep *s, struct ttm_sweep_point *pt)
 			task[ntask++] = (double)tc->value / run->record.ops_issued;
 	}
 	sum_totals(pt, &pt->totals);
+	count_behind(s, pt);
 	if (!n)
 		return 0;
 

@@ -207,6 +207,33 @@ static void print_plot_links(FILE *f, const struct ttm_sweep *s, const char *kin
 	}
 }
 
+/* List the paced points with runs that fell behind, because those ran partly back to back. */
+static void print_behind(FILE *f, const struct ttm_sweep *s, int syscall, int mode)
+{
+	bool any = false;
+
+	for (int i = 0; i < s->npoints; i++) {
+		const struct ttm_sweep_point *pt = &s->points[i];
+		char rate[32];
+
+		if (pt->syscall != syscall || pt->mode != mode || !pt->reps_behind)
+			continue;
+		if (!any)
+			fprintf(f, "Runs behind their pace (fewer than %.0f %% of rate x duration calls "
+				   "issued, so part of the run was back to back, as at rate max):\n\n",
+				100 * TTM_SWEEP_ON_PACE);
+		any = true;
+		ttm_sweep_rate_label(s->params.rates[pt->rate_index], rate, sizeof(rate));
+		fprintf(f, "- %s", ttm_config_name(pt->config));
+		if (pt->config != TTM_CONFIG_NONE)
+			fprintf(f, " ratio %u", pt->ratio);
+		fprintf(f, " at rate %s: %d of %d runs, the lowest issued %.1f %% of its calls\n",
+			rate, pt->reps_behind, pt->nreps, 100 * pt->lowest_call_share);
+	}
+	if (any)
+		fprintf(f, "\n");
+}
+
 static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 {
 	char tag[64];
@@ -218,6 +245,7 @@ static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 		   "of the median] over the repetitions; at rates peak and max also the achieved "
 		   "rate.\n\n");
 	print_table(f, s, syscall, mode, "ns/op", cell_ns_per_op, true);
+	print_behind(f, s, syscall, mode);
 	print_plot_links(f, s, "overhead", tag);
 
 	fprintf(f, "### Added cost per call\n\nns/op this point adds over nothing attached, "
@@ -229,6 +257,13 @@ static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 		   "divided by the calls it made, summed over the repetitions; in brackets the "
 		   "difference to 1/R in percentage points.");
 	for (int r = 0; r < s->params.nrates; r++)
+		if (s->params.rates[r] > 0 && s->params.rates[r] <= 10000) {
+			fprintf(f, " At low rates the workload issues its calls in batches of at least "
+				   "64, so at high ratios a few batches decide the kept count: a small "
+				   "difference in points can still be a large relative error.");
+			break;
+		}
+	for (int r = 0; r < s->params.nrates; r++)
 		if (s->params.rates[r] == TTM_SWEEP_RATE_MAX)
 			fprintf(f, " At rate max the calls run back to back and a kept call is slower "
 				   "than a dropped one, so fewer calls fall into the kept windows and "
@@ -239,7 +274,9 @@ static void print_section(FILE *f, struct ttm_sweep *s, int syscall, int mode)
 	print_plot_links(f, s, "kept", tag);
 
 	fprintf(f, "### CPU cost\n\nWorkload task-clock per call (ns, median) / consumer thread "
-		   "CPU time per call (ns, all repetitions) / events kept per second.\n\n");
+		   "CPU time per call (ns, all repetitions) / events kept per second. The "
+		   "task-clock includes the workload's start-up and its pacing (clock reads, "
+		   "sleeps and wake-ups), so at low rates it is well above ns/op.\n\n");
 	print_table(f, s, syscall, mode, "workload / consumer / events/s", cell_cpu, false);
 
 	fprintf(f, "### Events by outcome\n\nCounters of the %s programs summed over the "

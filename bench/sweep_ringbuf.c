@@ -410,9 +410,11 @@ static void progress_row(const struct ringbuf_options *o, const struct ttm_ringb
 			row->sharing, row->error);
 		return;
 	}
-	fprintf(stderr, "ring %u KiB, %u CPU(s) per ring: paused: %llu kept, %llu lost, drained "
-			"%llu in %.1f ms (%.2f M events/s); live: %llu lost of %llu\n",
-		row->bytes >> 10, row->sharing, (unsigned long long)row->paused.counters.submitted,
+	fprintf(stderr, "ring %u KiB, %u CPU(s) per ring: paused: %s held %llu events and lost "
+			"%llu, %llu events of every program drained in %.1f ms (%.2f M events/s); "
+			"live: %llu lost of %llu\n",
+		row->bytes >> 10, row->sharing, ttm_syscall_name(o->params.syscall),
+		(unsigned long long)row->paused.counters.submitted,
 		(unsigned long long)row->paused.counters.lost_ringbuf_full,
 		(unsigned long long)row->paused.drained, row->paused.drain_ns / 1e6,
 		ttm_ringbuf_drain_rate(row) / 1e6,

@@ -12,7 +12,7 @@ set xrange [0.4:ncat + 0.6]
 set boxwidth 0.5
 set style fill solid 0.35 border -1
 set grid ytics
-set key inside top left noenhanced box opaque
+set key outside right top noenhanced box
 set xtics rotate by -30 noenhanced
 
 set terminal pngcairo size 1100,650 font "Sans,11"

@@ -37,7 +37,8 @@ do for [pass=1:2] {
     set ylabel "drain rate (M events/s, one consumer thread)"
     set format y "%g"
     set title "Draining the backlog" noenhanced
-    set key bottom right
+    # The goal line runs along the bottom, so the key goes above the data.
+    set key top left opaque box
     plot 5 with lines lc rgb "#888888" lw 2 dt 3 title "goal: 5 M events/s", \
          for [i=0:n-1] data index i using 1:3 with linespoints title layout(i) \
              lc rgb colour(i) lw 2 pt 7

@@ -6,10 +6,15 @@
  * achieved) and ratios 1, 2, 4, 8; at 10000/s the added ns per call are 900,
  * 520, 310 and 200, and the CI of ratio 4 reaches 420 ns. sweep-peak.json is
  * the same with max replaced by peak, paced at 300000 calls/s (299000 reached).
+ * sweep-partial.json is sweep-basic.json with ratios 1 and 2 failed at
+ * 10000/s, ratio 8 there from one repetition (350 ns, no CI), and the
+ * consumer's CPU share measured (2.5 %). sweep-incomplete.json is
+ * sweep-basic.json interrupted in its first repetition.
  *
  * Usage: test_advise FIXTURE_DIR
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,8 +111,10 @@ static void test_printed_numbers(void **state)
 	/* The CI upper end, 420 ns, is 2.1 % of a CPU: above the budget. */
 	assert_non_null(strstr(text, "caution"));
 	assert_non_null(strstr(text, "2.100 %"));
-	/* The consumer: 12 ns per call x 50000 calls/s = 0.06 % of a CPU. */
-	assert_non_null(strstr(text, "consumer thread adds 0.060 %"));
+	/* No consumer share is measured here; 12 ns per call x 50000/s must not stand in for it. */
+	assert_non_null(strstr(text, "consumer thread's CPU time, not measured at ratio 4"));
+	assert_null(strstr(text, "0.060 %"));
+	assert_null(strstr(text, "no measured point"));
 	free(text);
 }
 
@@ -122,9 +129,133 @@ static void test_no_ratio_fits(void **state)
 	assert_int_equal(a.choice, -1);
 	text = printed(&req, &a);
 	assert_non_null(strstr(text, "no sampling ratio fits"));
-	assert_non_null(strstr(text, "the highest measured, 8, adds 200.0 ns per call, 1.000 %"));
+	assert_non_null(strstr(text, "the cheapest measured, ratio 8, adds 200.0 ns per call, "
+				     "1.000 %"));
+	/* The cost still falls at 8, the highest ratio measured, so higher ones may fit. */
+	assert_non_null(strstr(text, "sweep ratios above 8"));
 	assert_null(strstr(text, "advice:"));
 	free(text);
+}
+
+static json_t *load_fixture(const char *name)
+{
+	char err[512];
+	json_t *json;
+
+	if (ttm_advise_load(fixture(name), &json, err, sizeof(err)))
+		fail_msg("%s", err);
+	return json;
+}
+
+static void test_no_fit_names_cheapest(void **state)
+{
+	/* 1 % at 50000 calls/s allows 200 ns: ratio 4 adds 310, ratio 8 350 at 10000/s. */
+	struct ttm_advise_request req = request(1, 50000);
+	json_t *partial = load_fixture("sweep-partial.json");
+	struct ttm_advice a;
+	char err[512], *text;
+
+	assert_int_equal(ttm_advise(partial, &req, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.choice, -1);
+	assert_int_equal(a.rows[a.cheapest].ratio, 4);
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "the cheapest measured, ratio 4, adds 310.0 ns per call, "
+				     "1.550 %"));
+	/* Ratio 8 already costs more than 4: sweeping higher ratios is no advice. */
+	assert_null(strstr(text, "sweep ratios above"));
+	assert_non_null(strstr(text, "raise --budget or lower the rate"));
+	free(text);
+	json_decref(partial);
+}
+
+static void test_no_fit_at_ratio_max(void **state)
+{
+	struct ttm_advise_request req = request(0.5, 50000);
+	json_t *sweep = json_deep_copy(basic), *pt;
+	struct ttm_advice a;
+	char err[512], *text;
+	size_t i;
+
+	/* Relabel ratio 8 as 128, the highest ratio sweep accepts. */
+	json_array_foreach(json_object_get(sweep, "points"), i, pt)
+		if (json_integer_value(json_object_get(pt, "sampling_ratio")) == 8)
+			json_object_set_new(pt, "sampling_ratio", json_integer(128));
+	assert_int_equal(ttm_advise(sweep, &req, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.choice, -1);
+	assert_int_equal(a.rows[a.cheapest].ratio, 128);
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "the cheapest measured, ratio 128"));
+	assert_null(strstr(text, "sweep ratios above"));
+	free(text);
+	json_decref(sweep);
+}
+
+static void test_unmeasured_ratios_named(void **state)
+{
+	struct ttm_advise_request req = request(2, 50000);
+	json_t *partial = load_fixture("sweep-partial.json");
+	struct ttm_advice a;
+	char err[512], *text;
+
+	assert_int_equal(ttm_advise(partial, &req, &a, err, sizeof(err)), 0);
+	assert_string_equal(a.rate_label, "10000");
+	assert_int_equal(a.nrows, 2);
+	assert_int_equal(a.rows[0].ratio, 4);
+	assert_int_equal(a.rows[1].ratio, 8);
+	assert_int_equal(a.nunmeasured, 2);
+	assert_int_equal(a.unmeasured[0].ratio, 1);
+	assert_string_equal(a.unmeasured[0].status, "failed");
+	assert_int_equal(a.unmeasured[1].ratio, 2);
+	assert_int_equal(a.rows[a.choice].ratio, 4);
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "no measured point at this rate point for ratio 1 (failed), "
+				     "ratio 2 (failed): the advice only considers the measured "
+				     "ratios"));
+	free(text);
+	json_decref(partial);
+}
+
+static void test_one_repetition_ci_na(void **state)
+{
+	struct ttm_advise_request req = request(2, 50000);
+	json_t *partial = load_fixture("sweep-partial.json");
+	struct ttm_advice a;
+	char err[512], *text;
+
+	assert_int_equal(ttm_advise(partial, &req, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.rows[1].ratio, 8);
+	assert_false(a.rows[1].ci_valid);
+	assert_true(isnan(a.rows[1].added_ns_upper));
+	assert_true(a.rows[0].ci_valid);
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "+350.0 (n/a)"));
+	assert_null(strstr(text, "(+350.0)"));
+	assert_non_null(strstr(text, "+310.0 (+420.0)"));
+	free(text);
+	json_decref(partial);
+}
+
+/* The consumer's share is the one measured at the rate point, whatever --rate requests. */
+static void test_consumer_share_measured(void **state)
+{
+	const double rates[] = { 20000, 50000 };
+	json_t *partial = load_fixture("sweep-partial.json");
+
+	for (int i = 0; i < 2; i++) {
+		struct ttm_advise_request req = request(2, rates[i]);
+		struct ttm_advice a;
+		char err[512], *text;
+
+		assert_int_equal(ttm_advise(partial, &req, &a, err, sizeof(err)), 0);
+		assert_true(a.rows[a.choice].consumer_valid);
+		assert_float_equal(a.rows[a.choice].consumer_cpu_pct, 2.5, 1e-9);
+		text = printed(&req, &a);
+		assert_non_null(strstr(text, "consumer thread used 2.50 % of one CPU at ratio 4, "
+					     "measured at 9990 calls/s"));
+		assert_non_null(strstr(text, "not scaled to --rate"));
+		free(text);
+	}
+	json_decref(partial);
 }
 
 static void test_rate_point_exact(void **state)
@@ -246,6 +377,20 @@ static void test_bad_names(void **state)
 	expect_rejected(req, "'ia32' was not measured");
 }
 
+static void test_unknown_mode(void **state)
+{
+	struct ttm_advise_request req = request(2, 50000);
+	char err[512] = "";
+
+	req.mode = "ia64";
+	expect_rejected(req, "unknown --mode 'ia64': use native, ia32 or ia32-int80");
+	/* Rejected from the request alone, before any sweep is read. */
+	assert_int_equal(ttm_advise_check_request(&req, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'ia64'"));
+	req.mode = "ia32-int80";
+	assert_int_equal(ttm_advise_check_request(&req, err, sizeof(err)), 0);
+}
+
 static void expect_load_error(const char *path, const char *text)
 {
 	char err[512] = "";
@@ -264,6 +409,22 @@ static void test_load_rejects_other_schemas(void **state)
 	expect_load_error("/nonexistent/sweep-folder", "'/nonexistent/sweep-folder' not found");
 }
 
+static void test_load_rejects_missing_parts(void **state)
+{
+	expect_load_error(fixture("sweep-no-parameters.json"), "lacks a parameters object");
+	expect_load_error(fixture("sweep-no-points.json"), "lacks a points array");
+}
+
+static void test_load_rejects_incomplete(void **state)
+{
+	const char *path = fixture("sweep-incomplete.json");
+
+	expect_load_error(path, path);
+	expect_load_error(path, "is incomplete");
+	expect_load_error(path, "(interrupted by SIGINT during repetition 1 of 6)");
+	expect_load_error(path, "rerun ttmbench sweep");
+}
+
 static void test_load_folder_without_sweep(void **state)
 {
 	char dir[] = "/tmp/test_advise.XXXXXX";
@@ -273,47 +434,33 @@ static void test_load_folder_without_sweep(void **state)
 	rmdir(dir);
 }
 
-static void make_sweep_folder(const char *root, const char *name, bool with_json)
+/* Create root/name, holding a copy of the fixture named json (none when NULL). */
+static void make_sweep_folder(const char *root, const char *name, const char *json)
 {
-	char path[4096];
-	FILE *f;
+	char path[4096], buf[4096];
+	FILE *in, *out;
+	size_t n;
 
 	snprintf(path, sizeof(path), "%s/%s", root, name);
 	assert_int_equal(mkdir(path, 0755), 0);
-	if (!with_json)
+	if (!json)
 		return;
 	snprintf(path, sizeof(path), "%s/%s/sweep.json", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("{}", f);
-	fclose(f);
+	in = fopen(fixture(json), "r");
+	assert_non_null(in);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	fclose(out);
 }
 
-static void test_newest_sweep_folder(void **state)
+static void remove_sweep_folders(const char *root, const char *const *names, int n)
 {
-	char root[] = "/tmp/test_advise.XXXXXX", out[4096], err[512], expected[4096];
-	const char *names[] = { "20261201T100000Z-h-sweep", "20261203T100000Z-h-sweep",
-				"20261204T100000Z-h-sweep", "20261205T100000Z-h" };
+	char path[4096];
 
-	assert_non_null(mkdtemp(root));
-	assert_int_equal(ttm_advise_newest_sweep(root, out, sizeof(out), err, sizeof(err)),
-			 -ENOENT);
-	assert_non_null(strstr(err, "no sweep found"));
-
-	make_sweep_folder(root, names[0], true);
-	make_sweep_folder(root, names[1], true);
-	/* Newer, but without sweep.json (a sweep still running): skipped. */
-	make_sweep_folder(root, names[2], false);
-	/* Newest, but a `ttmbench run` folder: skipped. */
-	make_sweep_folder(root, names[3], true);
-
-	assert_int_equal(ttm_advise_newest_sweep(root, out, sizeof(out), err, sizeof(err)), 0);
-	snprintf(expected, sizeof(expected), "%s/%s", root, names[1]);
-	assert_string_equal(out, expected);
-
-	for (int i = 0; i < 4; i++) {
-		char path[4096];
-
+	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s/sweep.json", root, names[i]);
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
@@ -322,12 +469,70 @@ static void test_newest_sweep_folder(void **state)
 	rmdir(root);
 }
 
+static void test_newest_sweep_folder(void **state)
+{
+	char root[] = "/tmp/test_advise.XXXXXX", out[4096], skipped[4096], err[512];
+	char expected[4096];
+	const char *names[] = { "20261201T100000Z-h-sweep", "20261203T100000Z-h-sweep",
+				"20261204T100000Z-h-sweep", "20261204T110000Z-h-sweep",
+				"20261205T100000Z-h" };
+
+	assert_non_null(mkdtemp(root));
+	assert_int_equal(ttm_advise_newest_sweep(root, out, sizeof(out), skipped, sizeof(skipped),
+						 err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "no complete sweep found"));
+
+	make_sweep_folder(root, names[0], "sweep-basic.json");
+	make_sweep_folder(root, names[1], "sweep-basic.json");
+	/* Newer, but without sweep.json (a sweep still running): skipped silently. */
+	make_sweep_folder(root, names[2], NULL);
+	/* Newer, but interrupted: skipped and named. */
+	make_sweep_folder(root, names[3], "sweep-incomplete.json");
+	/* Newest, but a `ttmbench run` folder: not a sweep. */
+	make_sweep_folder(root, names[4], "sweep-basic.json");
+
+	assert_int_equal(ttm_advise_newest_sweep(root, out, sizeof(out), skipped, sizeof(skipped),
+						 err, sizeof(err)),
+			 0);
+	snprintf(expected, sizeof(expected), "%s/%s", root, names[1]);
+	assert_string_equal(out, expected);
+	assert_non_null(strstr(skipped, names[3]));
+	assert_non_null(strstr(skipped, "the sweep is incomplete (interrupted by SIGINT during "
+					"repetition 1 of 6)"));
+	assert_null(strstr(skipped, names[2]));
+	assert_null(strstr(skipped, names[0]));
+
+	remove_sweep_folders(root, names, 5);
+}
+
+static void test_newest_sweep_only_incomplete(void **state)
+{
+	char root[] = "/tmp/test_advise.XXXXXX", out[4096], skipped[4096], err[512];
+	const char *names[] = { "20261204T110000Z-h-sweep" };
+
+	assert_non_null(mkdtemp(root));
+	make_sweep_folder(root, names[0], "sweep-incomplete.json");
+	assert_int_equal(ttm_advise_newest_sweep(root, out, sizeof(out), skipped, sizeof(skipped),
+						 err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "no complete sweep found"));
+	assert_non_null(strstr(skipped, names[0]));
+	assert_non_null(strstr(skipped, "incomplete"));
+	remove_sweep_folders(root, names, 1);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choice_within_budget),
 		cmocka_unit_test(test_printed_numbers),
 		cmocka_unit_test(test_no_ratio_fits),
+		cmocka_unit_test(test_no_fit_names_cheapest),
+		cmocka_unit_test(test_no_fit_at_ratio_max),
+		cmocka_unit_test(test_unmeasured_ratios_named),
+		cmocka_unit_test(test_one_repetition_ci_na),
+		cmocka_unit_test(test_consumer_share_measured),
 		cmocka_unit_test(test_rate_point_exact),
 		cmocka_unit_test(test_rate_below_measured),
 		cmocka_unit_test(test_rate_above_measured),
@@ -336,9 +541,13 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_budget),
 		cmocka_unit_test(test_bad_rate),
 		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_unknown_mode),
 		cmocka_unit_test(test_load_rejects_other_schemas),
+		cmocka_unit_test(test_load_rejects_missing_parts),
+		cmocka_unit_test(test_load_rejects_incomplete),
 		cmocka_unit_test(test_load_folder_without_sweep),
 		cmocka_unit_test(test_newest_sweep_folder),
+		cmocka_unit_test(test_newest_sweep_only_incomplete),
 	};
 
 	fixtures = argc > 1 ? argv[1] : "tests/fixtures";
