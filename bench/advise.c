@@ -153,6 +153,7 @@ static void fill_row(json_t *pt, const struct ttm_advise_request *req, double ra
 	json_t *kept = json_object_get(pt, "kept");
 	json_t *reached = json_object_get(pt, "achieved_rate_median");
 	json_t *consumer = json_object_get(json_object_get(pt, "cpu"), "consumer_cpu_pct");
+	json_t *behind = json_object_get(pt, "behind_schedule");
 	double to_pct = req->rate / 1e9 * 100;
 
 	row->ratio = json_integer_value(json_object_get(pt, "sampling_ratio"));
@@ -175,6 +176,8 @@ static void fill_row(json_t *pt, const struct ttm_advise_request *req, double ra
 	if (row->consumer_valid)
 		row->consumer_cpu_pct = json_number_value(consumer);
 	row->fits = row->cpu_pct <= req->budget_pct;
+	row->reps_behind = json_integer_value(json_object_get(behind, "reps"));
+	row->lowest_call_share = json_number_value(json_object_get(behind, "lowest_call_share"));
 }
 
 int ttm_advise_check_request(const struct ttm_advise_request *req, char *err, size_t err_len)
@@ -190,8 +193,9 @@ int ttm_advise_check_request(const struct ttm_advise_request *req, char *err, si
 		return -EINVAL;
 	}
 	if (ttm_config_from_name(req->config) < 0 || !strcmp(req->config, "none")) {
-		snprintf(err, err_len, "invalid --config '%s': use tp, kprobe or full (none "
-				       "samples nothing)", req->config);
+		snprintf(err, err_len, "invalid --config '%s': use tp, kprobe, full or an ia32 "
+				       "design (rawtp, tp+rawtp, tp_btf, tp+tp_btf, fentry, "
+				       "tp+fentry); none samples nothing", req->config);
 		return -EINVAL;
 	}
 	if (ttm_syscall_from_name(req->syscall) < 0) {

@@ -27,7 +27,9 @@ static const struct argp_option options[] = {
 	{ "results", OPT_RESULTS, "DIR", 0,
 	  "Folder written by ttmbench sweep, or its sweep.json (default: the newest complete "
 	  "results/*-sweep)", 0 },
-	{ "config", OPT_CONFIG, "NAME", 0, "Configuration: tp, kprobe or full (default: tp)", 0 },
+	{ "config", OPT_CONFIG, "NAME", 0,
+	  "Configuration: tp, kprobe, full, or an ia32 design: rawtp, tp+rawtp, tp_btf, "
+	  "tp+tp_btf, fentry, tp+fentry (default: tp)", 0 },
 	{ "syscall", OPT_SYSCALL, "NAME", 0, "Syscall (default: openat)", 0 },
 	{ "mode", OPT_MODE, "NAME", 0, "Entry path: native, ia32 or ia32-int80 (default: native)",
 	  0 },

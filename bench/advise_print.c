@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The text `ttmbench advise` prints: the rate point, the table of ratios and the advice. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,8 +13,8 @@ static void print_rate_point(FILE *f, const struct ttm_advise_request *req,
 	double allowed_ns = req->budget_pct / 100 * 1e9 / req->rate;
 
 	if (!strcmp(a->rate_label, "max"))
-		fprintf(f, "rate point used: max (%.0f calls/s reached): %s\n", a->rate_point,
-			a->rate_reason);
+		fprintf(f, "rate point used: max (back to back; nothing attached reached %.0f "
+			   "calls/s, the probed points fewer): %s\n", a->rate_point, a->rate_reason);
 	else if (!strcmp(a->rate_label, "peak"))
 		fprintf(f, "rate point used: peak (paced at %.0f calls/s): %s\n", a->rate_point,
 			a->rate_reason);
@@ -61,22 +62,78 @@ static void print_unmeasured(FILE *f, const struct ttm_advice *a)
 	fprintf(f, ": the advice only considers the measured ratios\n");
 }
 
+/* Runs that fell behind their pace went partly back to back, so their cost is not the rate's. */
+static void print_behind(FILE *f, const struct ttm_advice *a)
+{
+	double lowest = 1;
+	int n = 0;
+
+	for (int r = 0; r < a->nrows; r++) {
+		if (!a->rows[r].reps_behind)
+			continue;
+		n++;
+		if (a->rows[r].lowest_call_share < lowest)
+			lowest = a->rows[r].lowest_call_share;
+	}
+	if (!n)
+		return;
+
+	fprintf(f, "caution: runs fell behind their pace at");
+	for (int r = 0, shown = 0; r < a->nrows; r++) {
+		if (!a->rows[r].reps_behind)
+			continue;
+		fprintf(f, "%s ratio %u (%d of its runs)", shown++ ? "," : "", a->rows[r].ratio,
+			a->rows[r].reps_behind);
+	}
+	fprintf(f, "; the worst issued %.1f %% of its planned calls, so these costs mix paced and "
+		   "back-to-back calls: rerun the sweep on a quieter machine\n", 100 * lowest);
+}
+
+/*
+ * Sampling removes the event build and submit but not the hook and the
+ * program up to its sampling check, so the added cost falls roughly as
+ * floor + k / R. Fitted through ratio 1 and the cheapest ratio, the floor
+ * shows whether ratios above the cheapest could fit at all. Returns NAN
+ * when the sweep has no ratio 1 row or the cheapest is ratio 1.
+ */
+static double estimated_floor_ns(const struct ttm_advice *a)
+{
+	const struct ttm_advise_row *c = &a->rows[a->cheapest];
+
+	for (int r = 0; r < a->nrows; r++) {
+		const struct ttm_advise_row *one = &a->rows[r];
+
+		if (one->ratio == 1 && c->ratio > 1)
+			return one->added_ns - (one->added_ns - c->added_ns) / (1 - 1.0 / c->ratio);
+	}
+	return NAN;
+}
+
 static void print_no_fit(FILE *f, const struct ttm_advise_request *req,
 			 const struct ttm_advice *a)
 {
 	const struct ttm_advise_row *c = &a->rows[a->cheapest];
+	double allowed_ns = req->budget_pct / 100 * 1e9 / req->rate;
+	double floor_ns = estimated_floor_ns(a);
 	bool highest = a->cheapest == a->nrows - 1;
 
 	fprintf(f, "no sampling ratio fits: the cheapest measured, ratio %u, adds %.1f ns per "
 		   "call, %.3f %% of one CPU at %.0f calls/s, above the budget of %.4g %%\n",
 		c->ratio, c->added_ns, c->cpu_pct, req->rate, req->budget_pct);
-	/* Higher ratios can only help when the cost still falls at the highest one measured. */
-	if (highest && c->ratio < TTM_SAMPLING_RATIO_MAX)
-		fprintf(f, "to fit: raise --budget, lower the rate, or sweep ratios above %u "
-			   "(ttmbench sweep --sampling takes up to %d)\n",
-			c->ratio, TTM_SAMPLING_RATIO_MAX);
-	else
+	if (!highest || c->ratio >= TTM_SAMPLING_RATIO_MAX) {
 		fprintf(f, "to fit: raise --budget or lower the rate\n");
+		return;
+	}
+	if (!isnan(floor_ns) && floor_ns > allowed_ns) {
+		fprintf(f, "to fit: raise --budget or lower the rate; higher ratios would not do: "
+			   "the part sampling cannot remove is about %.1f ns per call (fitted through "
+			   "ratios 1 and %u), above the %.1f ns allowed\n",
+			floor_ns, c->ratio, allowed_ns);
+		return;
+	}
+	fprintf(f, "to fit: raise --budget, lower the rate, or sweep ratios above %u "
+		   "(ttmbench sweep --sampling takes up to %d)\n",
+		c->ratio, TTM_SAMPLING_RATIO_MAX);
 }
 
 static void print_choice(FILE *f, const struct ttm_advise_request *req,
@@ -119,6 +176,7 @@ void ttm_advice_print(FILE *f, const struct ttm_advise_request *req, const struc
 	print_rate_point(f, req, a);
 	print_table(f, a);
 	print_unmeasured(f, a);
+	print_behind(f, a);
 
 	if (a->choice < 0) {
 		print_no_fit(f, req, a);

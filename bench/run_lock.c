@@ -179,6 +179,12 @@ static int take_lock_before_load(void *ctx)
 	return 0;
 }
 
+void ttm_run_lock_take_registered(void)
+{
+	if (lock_command)
+		take_lock_before_load(NULL);
+}
+
 void ttm_run_lock_on_probe_open(const char *name, bool wait)
 {
 	lock_command = name;

@@ -31,6 +31,13 @@ bool ttm_command_needs_lock(const char *name);
 void ttm_run_lock_on_probe_open(const char *name, bool wait);
 
 /*
+ * Take the lock registered by ttm_run_lock_on_probe_open now, before any
+ * probe is loaded, for a command whose measurements others would disturb
+ * even without probes of its own. Exits as the probe-open hook does.
+ */
+void ttm_run_lock_take_registered(void);
+
+/*
  * Take the lock for subcommand `name` and hold it until the process exits.
  * With wait false, a lock held by another process is not waited for, and the
  * message names the holder's pid and command. Returns 0 when taken or

@@ -24,6 +24,7 @@
 #include "bench/outdir.h"
 #include "bench/configs.h"
 #include "bench/process.h"
+#include "bench/run_lock.h"
 #include "bench/run_workload.h"
 #include "bench/sweep.h"
 
@@ -253,11 +254,10 @@ static void measure_peak(struct sweeper *sw, int syscall, int mode, struct ttm_r
 	/* Whole calls per second, as the workload takes them and as the report prints them. */
 	peak->rate = floor(TTM_SWEEP_PEAK_FRACTION * peak->unpaced_rate);
 	peak->measured = true;
-	ttm_progress(sw->opts.quiet, "peak %s %s: %s at ratio 1 reached %.0f calls/s unpaced "
-		     "(median of %d runs); peak points run at %.0f calls/s",
-		     ttm_syscall_name(syscall), ttm_mode_name(mode),
-		     ttm_config_name(peak->slowest_config), peak->unpaced_rate,
-		     TTM_SWEEP_PEAK_RUNS, peak->rate);
+	ttm_progress(sw->opts.quiet, "peak %s %s: %s reached %.0f calls/s unpaced (median of %d "
+		     "runs); peak points run at %.0f calls/s", ttm_syscall_name(syscall),
+		     ttm_mode_name(mode), ttm_sweep_peak_setting(peak->slowest_config),
+		     peak->unpaced_rate, TTM_SWEEP_PEAK_RUNS, peak->rate);
 }
 
 static void measure_peaks(struct sweeper *sw)
@@ -416,6 +416,13 @@ static void run_repetitions(struct sweeper *sw)
 	int rep;
 
 	gsl_rng_set(rng, s->params.seed);
+	if (stopping()) {
+		snprintf(s->incomplete_reason, sizeof(s->incomplete_reason),
+			 "interrupted by %s before the first repetition (warm-up or peak rate)",
+			 ttm_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		gsl_rng_free(rng);
+		return;
+	}
 	for (rep = 0; rep < s->params.reps; rep++)
 		if (!run_repetition(sw, rng, rep))
 			break;
@@ -472,13 +479,20 @@ static int exit_status_of(const struct ttm_sweep *s)
 static void print_summary(const struct sweeper *sw)
 {
 	const struct ttm_sweep *s = &sw->s;
-	int ok = 0, failed = 0, skipped = 0;
+	int ok = 0, failed = 0, skipped = 0, behind = 0;
 
 	for (int i = 0; i < s->npoints; i++) {
 		ok += s->points[i].status == TTM_CELL_OK;
 		failed += s->points[i].status == TTM_CELL_FAILED;
 		skipped += s->points[i].status == TTM_CELL_SKIPPED;
 	}
+	if (!s->complete)
+		fprintf(stderr, "ttmbench sweep: incomplete: %s\n", s->incomplete_reason);
+	for (int i = 0; i < s->npoints; i++)
+		behind += s->points[i].reps_behind > 0;
+	if (behind)
+		fprintf(stderr, "ttmbench sweep: %d paced points had runs that fell behind their "
+				"pace; report.md lists them\n", behind);
 	printf("sweep %s: %d points measured, %d failed, %d skipped, %.0f s; see %s/report.md\n",
 	       s->complete ? "complete" : "incomplete", ok, failed, skipped, s->wall_s,
 	       sw->out_dir);
@@ -528,8 +542,10 @@ int cmd_sweep(int argc, char **argv)
 	fill_run_params(sw);
 
 	ttm_pin_self(s->params.consumer_cpu, "ttmbench sweep");
+	/* Also without probes: the baseline runs pinned and would disturb, or be disturbed by, another run. */
+	ttm_run_lock_take_registered();
 	open_probe(sw);
-	/* The clock starts once the run lock is held: ttm_probe_open waits for it. */
+	/* The clock starts once the run lock is held, so a --wait queue is not in wall_s. */
 	start_ns = monotonic_ns();
 	s->start_time = time(NULL);
 	skip_unavailable_points(s);

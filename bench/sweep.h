@@ -181,6 +181,9 @@ int ttm_sweep_parse_rates(const char *arg, double *rates, int *count, char *err,
 /* "1000", "peak", "max" */
 void ttm_sweep_rate_label(double rate, char *buf, size_t len);
 
+/* "tp at ratio 1", or "nothing attached" for none: what set a peak rate. Static buffer. */
+const char *ttm_sweep_peak_setting(int config);
+
 /* The ops/s a point's workload is paced at, or 0 when unpaced or when its peak was not measured. */
 double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_point *pt);
 

@@ -38,6 +38,8 @@ struct ttm_advise_row {
 	bool consumer_valid;
 	double consumer_cpu_pct; /* consumer thread CPU time / elapsed time of the calls, measured */
 	bool fits;
+	int reps_behind; /* runs of this point that fell behind their pace (paced points) */
+	double lowest_call_share; /* lowest calls issued / planned over those runs */
 };
 
 /* A ratio of the sweep with no usable point at the chosen rate point. */

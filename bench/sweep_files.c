@@ -60,3 +60,13 @@ double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_po
 		return peak->measured ? peak->rate : 0;
 	return rate;
 }
+
+const char *ttm_sweep_peak_setting(int config)
+{
+	static char buf[64];
+
+	if (config == TTM_CONFIG_NONE)
+		return "nothing attached";
+	snprintf(buf, sizeof(buf), "%s at ratio 1", ttm_config_name(config));
+	return buf;
+}

@@ -193,6 +193,24 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit
 fi
 
+# A sweep of the baseline alone takes the run lock too: its pinned workload
+# would disturb another run's measurements and be disturbed by them. flock(1)
+# stands in for another ttmbench; the folder must not be left behind.
+flock /run/ttmbench.lock sleep 5 &
+holder=$!
+sleep 0.5
+expect_status "baseline-only sweep needs the lock" 1 "holds /run/ttmbench.lock" \
+	"$TTMBENCH" sweep --configs none --sampling 1 --rates 1000 --reps 1 --warmup 0 \
+	--out "$scratch/locked"
+if [ -e "$scratch/locked" ]; then
+	fail "locked-out sweep left $scratch/locked behind"
+else
+	pass "locked-out sweep leaves no folder"
+fi
+# The sleep child holds the lock's file descriptor too.
+pkill -P "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 # A tiny real sweep at rates peak and max. Its checks read sweep.json with
 # python3 (json module only).
 out=$(timeout 180 "$TTMBENCH" sweep --wait --sampling 1,4 --rates peak,max --syscalls openat --configs tp \

@@ -5,7 +5,9 @@
  * rejected inputs. sweep-basic.json has rates 1000, 10000 and max (400000
  * achieved) and ratios 1, 2, 4, 8; at 10000/s the added ns per call are 900,
  * 520, 310 and 200, and the CI of ratio 4 reaches 420 ns. sweep-peak.json is
- * the same with max replaced by peak, paced at 300000 calls/s (299000 reached).
+ * the same with max replaced by peak, paced at 300000 calls/s (299000 reached),
+ * and sweep-behind.json that again with two runs of ratio 2 at peak behind
+ * their pace (85 % of the planned calls at worst).
  * sweep-partial.json is sweep-basic.json with ratios 1 and 2 failed at
  * 10000/s, ratio 8 there from one repetition (350 ns, no CI), and the
  * consumer's CPU share measured (2.5 %). sweep-incomplete.json is
@@ -134,6 +136,27 @@ static void test_no_ratio_fits(void **state)
 	/* The cost still falls at 8, the highest ratio measured, so higher ones may fit. */
 	assert_non_null(strstr(text, "sweep ratios above 8"));
 	assert_null(strstr(text, "advice:"));
+	free(text);
+}
+
+static void test_no_fit_below_floor(void **state)
+{
+	/*
+	 * 0.4 % at 50000 calls/s allows 80 ns. Through ratio 1 (900 ns) and ratio
+	 * 8 (200 ns), 900 - 700 / (1 - 1/8) puts the part sampling cannot remove
+	 * at 100 ns, so no higher ratio can fit.
+	 */
+	struct ttm_advise_request req = request(0.4, 50000);
+	struct ttm_advice a;
+	char err[512], *text;
+
+	assert_int_equal(ttm_advise(basic, &req, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.choice, -1);
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "higher ratios would not do"));
+	assert_non_null(strstr(text, "about 100.0 ns per call (fitted through ratios 1 and 8), "
+				     "above the 80.0 ns allowed"));
+	assert_null(strstr(text, "sweep ratios above"));
 	free(text);
 }
 
@@ -287,7 +310,7 @@ static void test_rate_above_measured(void **state)
 	/* Above max's 400000 achieved calls/s: max is used, nothing extrapolated. */
 	struct ttm_advise_request req = request(10, 1000000);
 	struct ttm_advice a;
-	char err[512];
+	char err[512], *text;
 
 	assert_int_equal(ttm_advise(basic, &req, &a, err, sizeof(err)), 0);
 	assert_string_equal(a.rate_label, "max");
@@ -295,6 +318,11 @@ static void test_rate_above_measured(void **state)
 	assert_non_null(strstr(a.rate_reason, "above every measured rate"));
 	/* 10 % at 1e6 calls/s allows 100 ns: none of 600, 380, 250, 180 fits. */
 	assert_int_equal(a.choice, -1);
+	/* The rate is the baseline's: the probed points ran slower back to back. */
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "rate point used: max (back to back; nothing attached "
+				     "reached 400000 calls/s, the probed points fewer)"));
+	free(text);
 }
 
 static void test_rate_between_points(void **state)
@@ -332,6 +360,30 @@ static void test_rate_peak(void **state)
 	assert_int_equal(ttm_advise(peak, &req, &a, err, sizeof(err)), 0);
 	assert_string_equal(a.rate_label, "10000");
 	json_decref(peak);
+}
+
+/* Runs of the chosen rate point that fell behind their pace are named. */
+static void test_runs_behind_named(void **state)
+{
+	struct ttm_advise_request req = request(10, 350000);
+	json_t *sweep = load_fixture("sweep-behind.json");
+	struct ttm_advice a;
+	char err[512], *text;
+
+	assert_int_equal(ttm_advise(sweep, &req, &a, err, sizeof(err)), 0);
+	assert_string_equal(a.rate_label, "peak");
+	text = printed(&req, &a);
+	assert_non_null(strstr(text, "caution: runs fell behind their pace at ratio 2 (2 of its "
+				     "runs); the worst issued 85.0 % of its planned calls"));
+	free(text);
+
+	/* At 10000 calls/s no run fell behind: no caution. */
+	req.rate = 10000;
+	assert_int_equal(ttm_advise(sweep, &req, &a, err, sizeof(err)), 0);
+	text = printed(&req, &a);
+	assert_null(strstr(text, "fell behind"));
+	free(text);
+	json_decref(sweep);
 }
 
 static void expect_rejected(struct ttm_advise_request req, const char *value)
@@ -529,6 +581,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_printed_numbers),
 		cmocka_unit_test(test_no_ratio_fits),
 		cmocka_unit_test(test_no_fit_names_cheapest),
+		cmocka_unit_test(test_no_fit_below_floor),
+		cmocka_unit_test(test_runs_behind_named),
 		cmocka_unit_test(test_no_fit_at_ratio_max),
 		cmocka_unit_test(test_unmeasured_ratios_named),
 		cmocka_unit_test(test_one_repetition_ci_na),
