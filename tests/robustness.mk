@@ -65,7 +65,7 @@ sanitize:
 sanitize-check: export ASAN_OPTIONS = halt_on_error=1:abort_on_error=1:detect_leaks=1
 sanitize-check: export UBSAN_OPTIONS = halt_on_error=1:print_stacktrace=1
 sanitize-check: all $(TEST_HOSTILE)
-	$(Q)$(MAKE) --no-print-directory check-probes check-bench check-ci
+	$(Q)$(MAKE) --no-print-directory check-probes check-bench check-ci check-sweep
 	$(Q)BUILD=$(BUILD) tests/cli_workload.sh
 	$(Q)timeout 120 $(TEST_HOSTILE) $(BUILD)/ttm-workload
 	$(Q)timeout 600 tests/bad_input.sh $(BUILD)
