@@ -101,10 +101,10 @@ static double estimated_floor_ns(const struct ttm_advice *a)
 	const struct ttm_advise_row *c = &a->rows[a->cheapest];
 
 	for (int r = 0; r < a->nrows; r++) {
-		const struct ttm_advise_row *one = &a->rows[r];
+		const struct ttm_advise_row *ratio1 = &a->rows[r];
 
-		if (one->ratio == 1 && c->ratio > 1)
-			return one->added_ns - (one->added_ns - c->added_ns) / (1 - 1.0 / c->ratio);
+		if (ratio1->ratio == 1 && c->ratio > 1)
+			return ratio1->added_ns - (ratio1->added_ns - c->added_ns) / (1 - 1.0 / c->ratio);
 	}
 	return NAN;
 }

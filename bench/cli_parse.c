@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsers shared by the argp subcommands. */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench/cli_parse.h"
 #include "bench/results.h"
@@ -21,6 +23,35 @@ unsigned long long ttm_parse_count(struct argp_state *state, const char *opt, co
 		argp_error(state, "invalid %s '%s': give a whole number from %llu to %llu", opt, arg,
 			   min, max);
 	return v;
+}
+
+double ttm_parse_seconds(struct argp_state *state, const char *opt, const char *arg,
+			 bool zero_ok, double max)
+{
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0 || (!zero_ok && v == 0) ||
+	    v > max)
+		argp_error(state, "invalid %s '%s': give seconds %s 0 and at most %g, e.g. 1", opt,
+			   arg, zero_ok ? "from" : "above", max);
+	return v;
+}
+
+int ttm_parse_cpu(struct argp_state *state, const char *arg)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end = NULL;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v >= ncpus)
+		argp_error(state, "invalid --cpu '%s': this machine has %ld online CPUs, numbered 0 "
+				  "to %ld", arg, ncpus, ncpus - 1);
+	return (int)v;
 }
 
 void ttm_parse_mode_list(struct argp_state *state, const char *arg, int *modes, int *nmodes)

@@ -1,6 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /* jansson values shared by results.json, sweep.json and ringbuf.json. */
 #include "bench/json_util.h"
+#include "bench/results.h"
+
+json_t *ttm_json_document(const char *schema, int version, const char *command, int argc,
+			  char **argv)
+{
+	json_t *o = json_object(), *args = json_array();
+
+	json_object_set_new(o, "schema", json_string(schema));
+	json_object_set_new(o, "schema_version", json_integer(version));
+	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", "ttmbench", "version",
+						 TTM_VERSION));
+	json_array_append_new(args, json_string("ttmbench"));
+	json_array_append_new(args, json_string(command));
+	for (int i = 1; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	json_object_set_new(o, "command_line", args);
+	return o;
+}
 
 json_t *ttm_json_time(time_t t)
 {

@@ -305,17 +305,10 @@ static json_t *verdicts_json(const struct ttm_results *r)
 
 json_t *ttm_results_to_json(const struct ttm_results *r)
 {
-	json_t *root = json_object(), *argv = json_array(), *cells = json_array(),
-	       *comparisons = json_array();
+	json_t *root = ttm_json_document(TTM_RESULTS_SCHEMA, TTM_RESULTS_SCHEMA_VERSION, "run",
+					 r->argc, r->argv);
+	json_t *cells = json_array(), *comparisons = json_array();
 
-	json_object_set_new(root, "schema", json_string(TTM_RESULTS_SCHEMA));
-	json_object_set_new(root, "schema_version", json_integer(TTM_RESULTS_SCHEMA_VERSION));
-	json_object_set_new(root, "tool",
-			    json_pack("{s:s,s:s}", "name", "ttmbench", "version", TTM_VERSION));
-	json_array_append_new(argv, json_string("ttmbench"));
-	for (int i = 0; i < r->argc; i++)
-		json_array_append_new(argv, json_string(i == 0 ? "run" : r->argv[i]));
-	json_object_set_new(root, "command_line", argv);
 	json_object_set_new(root, "start_time", ttm_json_time(r->start_time));
 	json_object_set_new(root, "end_time", ttm_json_time(r->end_time));
 	json_object_set_new(root, "complete", json_boolean(r->complete));

@@ -266,9 +266,7 @@ static void measure_peaks(struct sweeper *sw)
 	const struct ttm_sweep_params *p = &s->params;
 	struct ttm_rep_result *run;
 
-	for (int r = 0; r < p->nrates; r++)
-		s->has_peak |= p->rates[r] == TTM_SWEEP_RATE_PEAK;
-	if (!s->has_peak)
+	if (!ttm_sweep_has_peak(p))
 		return;
 	run = malloc(sizeof(*run));
 	if (!run) {
@@ -542,7 +540,10 @@ int cmd_sweep(int argc, char **argv)
 	fill_run_params(sw);
 
 	ttm_pin_self(s->params.consumer_cpu, "ttmbench sweep");
-	/* Also without probes: the baseline runs pinned and would disturb, or be disturbed by, another run. */
+	/*
+	 * Also without probes, because the pinned baseline runs would disturb,
+	 * or be disturbed by, another ttmbench's runs.
+	 */
 	ttm_run_lock_take_registered();
 	open_probe(sw);
 	/* The clock starts once the run lock is held, so a --wait queue is not in wall_s. */

@@ -160,7 +160,6 @@ struct ttm_sweep {
 	struct ttm_sweep_params params;
 	bool bpf_stats_enabled;
 	struct ttm_config_info configs[TTM_CONFIG_COUNT];
-	bool has_peak; /* a rate of the sweep is peak */
 	struct ttm_sweep_peak peak[TTM_SC_COUNT][TTM_ENTRY_COUNT];
 	struct ttm_sweep_point *points;
 	int npoints;
@@ -183,6 +182,9 @@ void ttm_sweep_rate_label(double rate, char *buf, size_t len);
 
 /* "tp at ratio 1", or "nothing attached" for none: what set a peak rate. Static buffer. */
 const char *ttm_sweep_peak_setting(int config);
+
+/* Whether peak is one of the sweep's rates. */
+bool ttm_sweep_has_peak(const struct ttm_sweep_params *p);
 
 /* The ops/s a point's workload is paced at, or 0 when unpaced or when its peak was not measured. */
 double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_point *pt);

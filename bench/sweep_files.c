@@ -51,6 +51,14 @@ void ttm_sweep_rate_label(double rate, char *buf, size_t len)
 		snprintf(buf, len, "max");
 }
 
+bool ttm_sweep_has_peak(const struct ttm_sweep_params *p)
+{
+	for (int r = 0; r < p->nrates; r++)
+		if (p->rates[r] == TTM_SWEEP_RATE_PEAK)
+			return true;
+	return false;
+}
+
 double ttm_sweep_paced_rate(const struct ttm_sweep *s, const struct ttm_sweep_point *pt)
 {
 	double rate = s->params.rates[pt->rate_index];

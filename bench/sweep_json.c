@@ -22,7 +22,7 @@ static json_t *peaks_json(const struct ttm_sweep *s)
 	const struct ttm_sweep_params *p = &s->params;
 	json_t *arr;
 
-	if (!s->has_peak)
+	if (!ttm_sweep_has_peak(p))
 		return json_null();
 	arr = json_array();
 	for (int sc = 0; sc < p->nsyscalls; sc++)
@@ -203,6 +203,7 @@ static json_t *cpu_json(const struct ttm_sweep_point *pt)
 static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_point *pt)
 {
 	const struct ttm_sweep_totals *t = &pt->totals;
+	double paced = ttm_sweep_paced_rate(s, pt);
 	bool probed = pt->config != TTM_CONFIG_NONE;
 	json_t *o = json_object(), *reps = json_array();
 
@@ -210,9 +211,7 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 	json_object_set_new(o, "syscall", json_string(ttm_syscall_name(pt->syscall)));
 	json_object_set_new(o, "mode", json_string(ttm_mode_name(pt->mode)));
 	json_object_set_new(o, "rate", rate_json(s->params.rates[pt->rate_index]));
-	json_object_set_new(o, "paced_rate", ttm_sweep_paced_rate(s, pt) > 0 ?
-						     json_real(ttm_sweep_paced_rate(s, pt)) :
-						     json_null());
+	json_object_set_new(o, "paced_rate", paced > 0 ? json_real(paced) : json_null());
 	json_object_set_new(o, "sampling_ratio", probed ? json_integer(pt->ratio) : json_null());
 	json_object_set_new(o, "dropping_mode", json_boolean(pt->ratio > 1));
 	json_object_set_new(o, "status", json_string(ttm_cell_status_name(pt->status)));
@@ -222,7 +221,7 @@ static json_t *point_json(const struct ttm_sweep *s, const struct ttm_sweep_poin
 	json_object_set_new(o, "achieved_rate_median",
 			    pt->has_stats ? json_real(pt->achieved_rate_median) : json_null());
 	json_object_set_new(o, "behind_schedule",
-			    ttm_sweep_paced_rate(s, pt) > 0 ?
+			    paced > 0 ?
 				    json_pack("{s:i,s:f,s:f}", "reps", pt->reps_behind,
 					      "lowest_call_share", pt->lowest_call_share,
 					      "threshold", TTM_SWEEP_ON_PACE) :
@@ -268,17 +267,10 @@ static json_t *accounting_json(const struct ttm_sweep_accounting *acc)
 
 json_t *ttm_sweep_to_json(const struct ttm_sweep *s)
 {
-	json_t *o = json_object(), *argv = json_array(), *points = json_array();
+	json_t *o = ttm_json_document(TTM_SWEEP_SCHEMA, TTM_SWEEP_SCHEMA_VERSION, "sweep", s->argc,
+				      s->argv);
+	json_t *points = json_array();
 
-	json_object_set_new(o, "schema", json_string(TTM_SWEEP_SCHEMA));
-	json_object_set_new(o, "schema_version", json_integer(TTM_SWEEP_SCHEMA_VERSION));
-	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", "ttmbench", "version",
-						 TTM_VERSION));
-	json_array_append_new(argv, json_string("ttmbench"));
-	json_array_append_new(argv, json_string("sweep"));
-	for (int i = 1; i < s->argc; i++)
-		json_array_append_new(argv, json_string(s->argv[i]));
-	json_object_set_new(o, "command_line", argv);
 	json_object_set_new(o, "start_time", ttm_json_time(s->start_time));
 	json_object_set_new(o, "end_time", ttm_json_time(s->end_time));
 	json_object_set_new(o, "wall_s", json_real(s->wall_s));

@@ -278,21 +278,6 @@ static void parse_syscalls(struct argp_state *state, const char *arg, struct ttm
 			p->syscalls[p->nsyscalls++] = sc;
 }
 
-static double parse_seconds(struct argp_state *state, const char *opt, const char *arg,
-			    bool zero_ok)
-{
-	char *end = NULL;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v < 0 || (!zero_ok && v == 0) ||
-	    v > 3600)
-		argp_error(state, "invalid %s '%s': give seconds %s 0 and at most 3600, e.g. 1",
-			   opt, arg, zero_ok ? "from" : "above");
-	return v;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
@@ -316,20 +301,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ps->modes = arg;
 		break;
 	case OPT_DURATION:
-		p->duration_s = parse_seconds(state, "--duration", arg, false);
+		p->duration_s = ttm_parse_seconds(state, "--duration", arg, false, 3600);
 		break;
 	case OPT_REPS:
 		p->reps = ttm_parse_count(state, "--reps", arg, 1, 1000);
 		break;
 	case OPT_WARMUP:
-		p->warmup_s = parse_seconds(state, "--warmup", arg, true);
+		p->warmup_s = ttm_parse_seconds(state, "--warmup", arg, true, 3600);
 		break;
-	case OPT_CPU: {
-		long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		p->workload_cpu = ttm_parse_count(state, "--cpu", arg, 0, ncpus - 1);
+	case OPT_CPU:
+		p->workload_cpu = ttm_parse_cpu(state, arg);
 		break;
-	}
 	case OPT_SEED:
 		p->seed = ttm_parse_count(state, "--seed", arg, 0, UINT64_MAX);
 		ps->have_seed = true;

@@ -42,7 +42,7 @@ static void print_header(FILE *f, const struct ttm_sweep *s)
 		p->reps, p->duration_s, p->workload_cpu, p->consumer_cpu);
 	fprintf(f, "- dropping mode is on for every ratio above 1; ratio R keeps the calls made "
 		   "in the first 1/R of each second of boot time\n");
-	for (int sc = 0; s->has_peak && sc < p->nsyscalls; sc++)
+	for (int sc = 0; ttm_sweep_has_peak(p) && sc < p->nsyscalls; sc++)
 		for (int m = 0; m < p->nmodes; m++) {
 			const struct ttm_sweep_peak *pk = &s->peak[p->syscalls[sc]][p->modes[m]];
 

@@ -198,30 +198,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "unknown --syscall '%s': use connect, creat, open, openat or "
 					  "openat2", arg);
 		break;
-	case OPT_DURATION: {
-		char *end = NULL;
-
-		errno = 0;
-		p->duration_s = strtod(arg, &end);
-		if (errno || end == arg || *end || !isfinite(p->duration_s) || p->duration_s <= 0 ||
-		    p->duration_s > 600)
-			argp_error(state, "invalid --duration '%s': give seconds above 0 and at most "
-					  "600, e.g. 1", arg);
+	case OPT_DURATION:
+		p->duration_s = ttm_parse_seconds(state, "--duration", arg, false, 600);
 		break;
-	}
-	case OPT_CPU: {
-		long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-		char *end = NULL;
-		long v;
-
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || end == arg || *end || v < 0 || v >= ncpus)
-			argp_error(state, "invalid --cpu '%s': this machine has %ld online CPUs, "
-					  "numbered 0 to %ld", arg, ncpus, ncpus - 1);
-		p->workload_cpu = v;
+	case OPT_CPU:
+		p->workload_cpu = ttm_parse_cpu(state, arg);
 		break;
-	}
 	case OPT_OUT:
 		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));
 		break;

@@ -85,18 +85,10 @@ static double best_drain(const struct ttm_ringbuf_study *st)
 json_t *ttm_ringbuf_to_json(const struct ttm_ringbuf_study *st)
 {
 	const struct ttm_ringbuf_params *p = &st->params;
-	json_t *o = json_object(), *argv = json_array(), *rows = json_array(),
-	       *sizes = json_array(), *sharing = json_array();
+	json_t *o = ttm_json_document(TTM_RINGBUF_SCHEMA, TTM_RINGBUF_SCHEMA_VERSION, "ringbuf",
+				      st->argc, st->argv);
+	json_t *rows = json_array(), *sizes = json_array(), *sharing = json_array();
 
-	json_object_set_new(o, "schema", json_string(TTM_RINGBUF_SCHEMA));
-	json_object_set_new(o, "schema_version", json_integer(TTM_RINGBUF_SCHEMA_VERSION));
-	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", "ttmbench", "version",
-						 TTM_VERSION));
-	json_array_append_new(argv, json_string("ttmbench"));
-	json_array_append_new(argv, json_string("ringbuf"));
-	for (int i = 1; i < st->argc; i++)
-		json_array_append_new(argv, json_string(st->argv[i]));
-	json_object_set_new(o, "command_line", argv);
 	json_object_set_new(o, "start_time", ttm_json_time(st->start_time));
 	json_object_set_new(o, "end_time", ttm_json_time(st->end_time));
 	json_object_set_new(o, "wall_s", json_real(st->wall_s));

@@ -127,8 +127,6 @@ static long parse_whole(struct argp_state *state, const char *opt, const char *a
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct ttm_validate_options *o = state->input;
-	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	char *end = NULL;
 
 	switch (key) {
 	case OPT_REPS:
@@ -139,15 +137,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->trials = parse_whole(state, "--trials", arg, 1, TTM_VALIDATE_MAX_TRIALS);
 		break;
 	case OPT_DURATION:
-		errno = 0;
-		o->duration_s = strtod(arg, &end);
-		if (errno || end == arg || *end || !isfinite(o->duration_s) || o->duration_s <= 0 ||
-		    o->duration_s > 10)
-			argp_error(state, "invalid --duration '%s': give seconds above 0 and at most "
-					  "10, e.g. 0.1", arg);
+		o->duration_s = ttm_parse_seconds(state, "--duration", arg, false, 10);
 		break;
 	case OPT_CPU:
-		o->workload_cpu = parse_whole(state, "--cpu", arg, 0, ncpus - 1);
+		o->workload_cpu = ttm_parse_cpu(state, arg);
 		break;
 	case OPT_OUT:
 		ttm_parse_out_dir(state, arg, o->out_dir, sizeof(o->out_dir));

@@ -15,32 +15,16 @@ trap 'rm -rf "$scratch"' EXIT
 
 # expect_usage_error NAME TEXT COMMAND...: exit status 2 and TEXT in the output.
 expect_usage_error() {
-	local name=$1 text=$2 out rc
+	local name=$1 text=$2
 	shift 2
-	out=$(timeout 20 "$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne 2 ]; then
-		fail "$name: exit status $rc, expected 2; output: $out"
-	elif ! grep -qF -- "$text" <<<"$out"; then
-		fail "$name: output lacks '$text': $out"
-	else
-		pass "$name"
-	fi
+	TTM_TEST_TIMEOUT=20 expect_exit "$name" 2 "$text" "$@" && pass "$name"
 }
 
 # expect_success NAME TEXT COMMAND...: exit status 0 and TEXT in the output.
 expect_success() {
-	local name=$1 text=$2 out rc
+	local name=$1 text=$2
 	shift 2
-	out=$(timeout 60 "$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne 0 ]; then
-		fail "$name: exit status $rc, expected 0; output: $out"
-	elif ! grep -qF -- "$text" <<<"$out"; then
-		fail "$name: output lacks '$text': $out"
-	else
-		pass "$name"
-	fi
+	TTM_TEST_TIMEOUT=60 expect_exit "$name" 0 "$text" "$@" && pass "$name"
 }
 
 cpus=$(nproc)
